@@ -1,0 +1,4 @@
+import type { OpSpec } from '../op';
+
+/** Ops of this family (being written). */
+export const regressionOps: OpSpec[] = [];
