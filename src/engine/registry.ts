@@ -21,7 +21,7 @@ import { sequenceOps } from './losses/ctc';
 
 function describe(v: ArgValue): string {
   if (v === null) return 'None';
-  if (typeof v === 'object') return `a ${v.dtype} tensor ${formatShape(v.shape)}`;
+  if (typeof v === 'object') return `${v.dtype === 'int64' ? 'an' : 'a'} ${v.dtype} tensor ${formatShape(v.shape)}`;
   return typeof v === 'string' ? `'${v}'` : String(v);
 }
 
