@@ -3,11 +3,29 @@
  */
 import * as vscode from 'vscode';
 import { registry } from './engine/registry';
+import { CommandIds } from './host/commandIds';
+import { softmaxSelection } from './host/commands/softmaxSelection';
+import { SoftmaxHoverProvider } from './host/hover/softmaxHover';
+import { LossLensPanel, type OpenPanelResult } from './host/panel/lossLensPanel';
+import { ReportStore } from './host/reportStore';
+
+/** How long `lossLens.openPanel` waits for the webview's handshake before resolving `ready: false`. */
+const PANEL_HANDSHAKE_MS = 20_000;
 
 /** Activates Loss Lens. Returns nothing; features register their own disposables. */
 export function activate(context: vscode.ExtensionContext): void {
+  const store = new ReportStore();
+  const version = String(context.extension.packageJSON.version ?? '');
   context.subscriptions.push(
-    vscode.commands.registerCommand('lossLens.listOps', () => registry.list().map((op) => op.name)),
+    store,
+    vscode.commands.registerCommand(CommandIds.listOps, () => registry.list().map((op) => op.name)),
+    vscode.commands.registerCommand(CommandIds.softmaxSelection, () => softmaxSelection(store)),
+    vscode.commands.registerCommand(CommandIds.openPanel, (): Promise<OpenPanelResult> => {
+      const panel = LossLensPanel.createOrShow(context.extensionUri, version, store);
+      return panel.whenRendered(PANEL_HANDSHAKE_MS);
+    }),
+    SoftmaxHoverProvider.register(),
+    { dispose: () => LossLensPanel.disposeCurrent() },
   );
 }
 
