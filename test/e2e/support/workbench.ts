@@ -1,0 +1,100 @@
+/**
+ * Helpers that drive the real VS Code workbench in the browser. Each waits on the element it needs
+ * (no fixed sleeps). Selectors are the ones proven on VS Code 1.100.3 (see shared/E2E.md).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { screenshotsDir } from './paths';
+
+/** Waits for the workbench and, if given, for a file to be listed in the explorer. */
+export async function waitForWorkbench(page: Page, explorerFile?: string, timeout = 60_000): Promise<void> {
+  await page.locator('.monaco-workbench').waitFor({ timeout });
+  if (explorerFile) await page.locator('.explorer-folders-view .monaco-list-row', { hasText: explorerFile }).first().waitFor({ timeout });
+}
+
+/** The quick input's text box, once visible. */
+async function quickInput(page: Page): Promise<Locator> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  return input;
+}
+
+/** Opens a file with Ctrl+P and waits until its tab is active. */
+export async function quickOpen(page: Page, fileName: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = await quickInput(page);
+  await input.fill(fileName);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor();
+}
+
+/** Runs a command by its palette title (e.g. `Loss Lens: Open Panel`) through F1. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = await quickInput(page);
+  await input.fill(`>${title}`); // fill replaces the prefilled '>'
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** Moves the cursor with Ctrl+G to `line:column` (1-based) in the focused editor. */
+export async function goToLine(page: Page, line: number, column: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  const input = await quickInput(page);
+  await input.fill(`:${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** The text of a notification toast containing `text`, once shown. */
+export async function notificationText(page: Page, text: string | RegExp): Promise<string> {
+  const toast = page.locator('.notifications-toasts .notification-list-item-message', { hasText: text }).first();
+  await toast.waitFor();
+  return (await toast.textContent()) ?? '';
+}
+
+/** Where to look for a token: a code editor by default, or a notebook's cell editors. */
+export type EditorScope = 'editor' | 'notebook';
+
+/**
+ * Hovers the mouse over `token` on the editor line containing `lineText`, and returns the text of
+ * the hover widget once it contains `expect`. The token's own span is awaited first: before the
+ * tokenizer runs the whole line is one span and the line node gets replaced (the flake in E2E.md).
+ */
+export async function hoverToken(page: Page, lineText: string, token: RegExp, expect: string | RegExp, scope: EditorScope = 'editor'): Promise<string> {
+  const root = scope === 'notebook' ? '.notebook-editor .cell-editor-container' : '.editor-instance';
+  const line = page.locator(`${root} .view-line`, { hasText: lineText }).first();
+  const span = line.locator('span > span', { hasText: token }).first();
+  await span.waitFor();
+  const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: expect }).first();
+  // A hover can be missed if the mouse arrives while the editor is still settling; move away and back.
+  for (let attempt = 1; ; attempt++) {
+    await span.hover();
+    try {
+      await hover.waitFor({ timeout: 5_000 });
+      return (await hover.textContent()) ?? '';
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await page.mouse.move(5, 5);
+    }
+  }
+}
+
+/** The extension's document inside a webview: `iframe.webview` holds `iframe#active-frame`. */
+export function webviewFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
+}
+
+/** Saves `.screenshots/<name>.png` and returns its path. Never throws. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(screenshotsDir, { recursive: true });
+  const file = join(screenshotsDir, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+  await page.screenshot({ path: file }).catch(() => undefined);
+  return file;
+}
+
+/** True when `LOSS_LENS_SCREENSHOTS=1` asks for a screenshot of every step. */
+export const screenshotEveryStep = process.env.LOSS_LENS_SCREENSHOTS === '1';
