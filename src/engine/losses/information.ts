@@ -9,8 +9,9 @@
 import { EngineError } from '../errors';
 import { kernels } from '../kernels';
 import { OpArgs, OpSpec, reductionArg } from '../op';
-import { Reduction, reduceLoss, sum, upstreamGrad } from '../reduce';
+import { reduceLoss, sum, upstreamGrad } from '../reduce';
 import { Tensor, formatShape, numel, sameShape, scalar } from '../tensor';
+import { assertReduction } from './crossEntropy';
 
 /**
  * `x · ln y` with `0 · ln y = 0` for any `y` that is not NaN, as `torch.xlogy`: the convention
@@ -86,7 +87,7 @@ export function entropy(probs: Tensor, options: EntropyOptions = {}): Tensor {
  * `∂H/∂q_j = −(ln p_j + H) / S`, divided by `ln(base)`. Undefined (±∞) where `p_j = 0`.
  * `gradOutput` has the output's shape (`null` reads as 1).
  */
-export function entropyBackward(probs: Tensor, gradOutput: Tensor | null, options: EntropyOptions = {}): Tensor {
+export function entropyBackward(probs: Tensor, options: EntropyOptions = {}, gradOutput: Tensor | null = null): Tensor {
   const op = 'entropy';
   const { rows, size } = lastDimRows(op, 'probs', probs);
   const scale = logBase(op, options.base);
@@ -167,10 +168,13 @@ export function crossEntropyDecomposition(input: Tensor, target: Tensor): CrossE
   };
 }
 
+/** The reductions of {@link jsDivergence}. */
+export type JsReduction = 'none' | 'mean' | 'sum';
+
 /** Options of {@link jsDivergence}. */
 export interface JsDivergenceOptions {
   /** `'none'` returns one value per row; `'mean'` (default) and `'sum'` reduce over rows. */
-  readonly reduction?: Reduction;
+  readonly reduction?: JsReduction;
 }
 
 /** `[k, rows, C]` of a `[k, ..., C]` stack. */
@@ -202,6 +206,7 @@ function jsMixture(p: Float64Array, k: number, n: number): Float64Array {
 export function jsDivergence(probs: Tensor, options: JsDivergenceOptions = {}): Tensor {
   const op = 'js_divergence';
   const reduction = options.reduction ?? 'mean';
+  assertReduction(op, reduction);
   const { k, rows, size, rowShape } = jsView(op, probs);
   const n = rows * size;
   const p = probs.data;
@@ -228,9 +233,10 @@ export function jsDivergence(probs: Tensor, options: JsDivergenceOptions = {}): 
  * (1/k)(ln M_c + 1) = (1/k) ln(P_i,c / M_c)`, times the row's upstream gradient. −∞ where
  * `P_i,c = 0` (the one-sided derivative).
  */
-export function jsDivergenceBackward(probs: Tensor, gradOutput: Tensor | null, options: JsDivergenceOptions = {}): Tensor {
+export function jsDivergenceBackward(probs: Tensor, options: JsDivergenceOptions = {}, gradOutput: Tensor | null = null): Tensor {
   const op = 'js_divergence';
   const reduction = options.reduction ?? 'mean';
+  assertReduction(op, reduction);
   const { k, rows, size } = jsView(op, probs);
   const n = rows * size;
   const p = probs.data;
@@ -257,7 +263,7 @@ export const informationOps: OpSpec[] = [
       { name: 'base', kind: 'number', role: 'option', default: null, nullable: true, doc: 'Logarithm base (2 for bits); None for nats.' },
     ],
     forward: (a: OpArgs) => entropy(a.probs as Tensor, { base: a.base as number | null }),
-    backward: (a: OpArgs, g) => ({ probs: entropyBackward(a.probs as Tensor, g, { base: a.base as number | null }) }),
+    backward: (a: OpArgs, g) => ({ probs: entropyBackward(a.probs as Tensor, { base: a.base as number | null }, g) }),
   },
   {
     name: 'cross_entropy_decomposition',
@@ -279,7 +285,7 @@ export const informationOps: OpSpec[] = [
       { ...probsArg, doc: 'Probabilities [k, ..., C]: k distributions stacked on dim 0, used as given.' },
       reductionArg(),
     ],
-    forward: (a: OpArgs) => jsDivergence(a.probs as Tensor, { reduction: a.reduction as Reduction }),
-    backward: (a: OpArgs, g) => ({ probs: jsDivergenceBackward(a.probs as Tensor, g, { reduction: a.reduction as Reduction }) }),
+    forward: (a: OpArgs) => jsDivergence(a.probs as Tensor, { reduction: a.reduction as JsReduction }),
+    backward: (a: OpArgs, g) => ({ probs: jsDivergenceBackward(a.probs as Tensor, { reduction: a.reduction as JsReduction }, g) }),
   },
 ];

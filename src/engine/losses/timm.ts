@@ -12,6 +12,7 @@ import type { OpArgs, OpSpec } from '../op';
 import { sum } from '../reduce';
 import { logSoftmaxBackward, softmaxBackward } from '../softmax';
 import { Tensor, broadcastShapes, broadcastTo, formatShape, numel, scalar, sumToShape } from '../tensor';
+import { crossEntropy, crossEntropyBackward } from './crossEntropy';
 import { xlogyZero } from './information';
 
 /** Checks that `input` is `[N, C]` and returns N and C. */
@@ -22,11 +23,8 @@ function matrixView(op: string, input: Tensor): { rows: number; size: number } {
   return { rows: input.shape[0], size: input.shape[1] };
 }
 
-/**
- * Checks that the first `rows` entries of a 1-d int64 `target` are class indices in `[0, C)` (or
- * `ignoreIndex`, when given).
- */
-function checkClassTargets(op: string, target: Tensor, input: Tensor, rows: number, size: number, ignoreIndex: number | null): void {
+/** Checks that the first `rows` entries of a 1-d int64 `target` are class indices in `[0, C)` (timm has no ignore_index). */
+function checkClassTargets(op: string, target: Tensor, input: Tensor, rows: number, size: number): void {
   if (target.dtype !== 'int64') {
     throw new EngineError('invalid_target', op, `target is a ${target.dtype} tensor but must hold int64 class indices; pass the labels as integers.`);
   }
@@ -35,7 +33,6 @@ function checkClassTargets(op: string, target: Tensor, input: Tensor, rows: numb
   }
   for (let r = 0; r < rows; r++) {
     const y = target.data[r];
-    if (y === ignoreIndex) continue;
     if (!Number.isInteger(y) || y < 0 || y >= size) {
       throw new EngineError('invalid_target', op, `target[${r}] = ${y} is not a class index in [0, ${size}) for input ${formatShape(input.shape)}; use labels 0..${size - 1}.`);
     }
@@ -49,36 +46,32 @@ function checkSmoothing(op: string, smoothing: number): void {
 }
 
 /**
- * Per-row smoothed negative log-likelihood of the first `rows` rows of logits `x` `[*, C]`:
- * `(1−s)·(−log p[y]) + s·mean_c(−log p[c])`, with `log p = log_softmax(x)`, and 0 for rows whose
- * label is `ignoreIndex`. Returns the losses and the number of rows not ignored.
+ * timm's LabelSmoothingCrossEntropy before its mean: per row of the first `rows` rows of logits
+ * `x` `[*, C]`, `(1−s)·(−log p[y]) + s·mean_c(−log p[c])` with `log p = log_softmax(x)`. Unlike
+ * torch's `label_smoothing`, a negative `s` is used as given, and there is no ignore_index.
  */
-function smoothedNll(x: Float64Array, target: Tensor, rows: number, size: number, smoothing: number, ignoreIndex: number | null): { losses: Float64Array; count: number } {
+function labelSmoothingTerms(x: Float64Array, target: Tensor, rows: number, size: number, smoothing: number): Float64Array {
   const logp = new Float64Array(rows * size);
   kernels().logSoftmax(x, rows, size, 1, logp);
   const losses = new Float64Array(rows);
-  let count = 0;
   for (let r = 0; r < rows; r++) {
     const y = target.data[r];
-    if (y === ignoreIndex) continue;
-    count++;
     const nll = -logp[r * size + y];
     const smooth = smoothing === 0 ? 0 : -sum(logp, r * size, (r + 1) * size) / size;
     losses[r] = (1 - smoothing) * nll + smoothing * smooth;
   }
-  return { losses, count };
+  return losses;
 }
 
 /**
  * Adds `scale · (softmax(x) − (1−s)·onehot(y) − s/C)` to the first `rows` rows of `out`: the
- * gradient of {@link smoothedNll} w.r.t. the logits (0 for ignored rows).
+ * gradient of {@link labelSmoothingTerms} w.r.t. the logits.
  */
-function addSmoothedNllGrad(out: Float64Array, x: Float64Array, target: Tensor, rows: number, size: number, smoothing: number, ignoreIndex: number | null, scale: number): void {
+function addLabelSmoothingGrad(out: Float64Array, x: Float64Array, target: Tensor, rows: number, size: number, smoothing: number, scale: number): void {
   const p = new Float64Array(rows * size);
   kernels().softmax(x, rows, size, 1, p);
   for (let r = 0; r < rows; r++) {
     const y = target.data[r];
-    if (y === ignoreIndex) continue;
     for (let c = 0; c < size; c++) {
       const k = r * size + c;
       out[k] += scale * (p[k] - (c === y ? 1 - smoothing : 0) - smoothing / size);
@@ -102,21 +95,20 @@ export function labelSmoothingCrossEntropy(input: Tensor, target: Tensor, option
   const smoothing = options.smoothing ?? 0.1;
   checkSmoothing(op, smoothing);
   const { rows, size } = matrixView(op, input);
-  checkClassTargets(op, target, input, rows, size, null);
-  const { losses } = smoothedNll(input.data, target, rows, size, smoothing, null);
-  return scalar(sum(losses) / rows);
+  checkClassTargets(op, target, input, rows, size);
+  return scalar(sum(labelSmoothingTerms(input.data, target, rows, size, smoothing)) / rows);
 }
 
 /** Gradient of {@link labelSmoothingCrossEntropy} w.r.t. `input`: `g/N · (softmax(x) − (1−s)·onehot(y) − s/C)`. */
-export function labelSmoothingCrossEntropyBackward(input: Tensor, target: Tensor, gradOutput: Tensor | null, options: LabelSmoothingOptions = {}): Tensor {
+export function labelSmoothingCrossEntropyBackward(input: Tensor, target: Tensor, options: LabelSmoothingOptions = {}, gradOutput: Tensor | null = null): Tensor {
   const op = 'label_smoothing_cross_entropy';
   const smoothing = options.smoothing ?? 0.1;
   checkSmoothing(op, smoothing);
   const { rows, size } = matrixView(op, input);
-  checkClassTargets(op, target, input, rows, size, null);
+  checkClassTargets(op, target, input, rows, size);
   const g = gradOutput ? gradOutput.data[0] : 1;
   const out = new Float64Array(input.data.length);
-  addSmoothedNllGrad(out, input.data, target, rows, size, smoothing, null, g / rows);
+  addLabelSmoothingGrad(out, input.data, target, rows, size, smoothing, g / rows);
   return { shape: [...input.shape], data: out, dtype: 'float64' };
 }
 
@@ -154,7 +146,7 @@ export function softTargetCrossEntropy(input: Tensor, target: Tensor): Tensor {
  * `−g/R · t`, that is `g/R · (softmax(x)·Σ_c t_c − t)`. Both are summed back to the argument's
  * shape where it was broadcast.
  */
-export function softTargetCrossEntropyBackward(input: Tensor, target: Tensor, gradOutput: Tensor | null): { input: Tensor; target: Tensor } {
+export function softTargetCrossEntropyBackward(input: Tensor, target: Tensor, gradOutput: Tensor | null = null): { input: Tensor; target: Tensor } {
   const { shape, logp, t, rows } = softTargetParts(input, target);
   const k = -(gradOutput ? gradOutput.data[0] : 1) / rows;
   const dLogp = new Float64Array(t.length);
@@ -171,7 +163,7 @@ export function softTargetCrossEntropyBackward(input: Tensor, target: Tensor, gr
 /** Options of {@link jsdCrossEntropy}; the defaults are timm's. */
 export interface JsdCrossEntropyOptions {
   /** Number of augmentation splits S (default 3); the batch must be S·B rows. */
-  readonly numSplits?: number;
+  readonly num_splits?: number;
   /** Weight of the Jensen–Shannon term (default 12). */
   readonly alpha?: number;
   /** Label smoothing of the clean split's cross-entropy (default 0.1); 0 or `null` for plain cross_entropy. */
@@ -186,9 +178,10 @@ interface JsdParts {
   readonly batch: number;
   readonly size: number;
   readonly alpha: number;
+  /** > 0: timm's LabelSmoothingCrossEntropy on the clean split; otherwise torch's cross_entropy. */
   readonly smoothing: number;
-  /** timm uses torch.nn.CrossEntropyLoss (ignore_index −100) when there is no smoothing. */
-  readonly ignoreIndex: number | null;
+  /** The labels of the clean split, `target[:B]`. */
+  readonly labels: Tensor;
   /** softmax of every row, `[S·B, C]`. */
   readonly p: Float64Array;
   /** The unclamped mixture `mean_i P_i`, `[B, C]`. */
@@ -197,7 +190,7 @@ interface JsdParts {
 
 function jsdParts(input: Tensor, target: Tensor, options: JsdCrossEntropyOptions): JsdParts {
   const op = 'jsd_cross_entropy';
-  const splits = options.numSplits ?? 3;
+  const splits = options.num_splits ?? 3;
   const alpha = options.alpha ?? 12;
   const smoothing = options.smoothing === undefined ? 0.1 : (options.smoothing ?? 0);
   const { rows, size } = matrixView(op, input);
@@ -208,9 +201,13 @@ function jsdParts(input: Tensor, target: Tensor, options: JsdCrossEntropyOptions
   if (batch * splits !== rows || batch === 0) {
     throw new EngineError('invalid_argument', op, `input ${formatShape(input.shape)} has ${rows} rows, which num_splits=${splits} does not divide into non-empty splits; give S·B rows (the clean batch, then each augmentation).`);
   }
-  if (smoothing > 0) checkSmoothing(op, smoothing);
-  const ignoreIndex = smoothing > 0 ? null : -100;
-  checkClassTargets(op, target, input, batch, size, ignoreIndex);
+  if (smoothing > 0) {
+    checkSmoothing(op, smoothing);
+    checkClassTargets(op, target, input, batch, size);
+  } else if (target.shape.length !== 1) {
+    throw new EngineError('shape_mismatch', op, `target ${formatShape(target.shape)} must be 1-d with at least ${batch} labels, one per row of the clean split.`);
+  }
+  const labels: Tensor = { shape: [Math.min(batch, target.shape[0])], data: target.data.subarray(0, batch), dtype: target.dtype };
   const p = new Float64Array(input.data.length);
   kernels().softmax(input.data, rows, size, 1, p);
   const n = batch * size;
@@ -220,7 +217,26 @@ function jsdParts(input: Tensor, target: Tensor, options: JsdCrossEntropyOptions
     for (let i = 0; i < splits; i++) col[i] = p[i * n + j];
     mixture[j] = sum(col) / splits;
   }
-  return { splits, batch, size, alpha, smoothing: Math.max(smoothing, 0), ignoreIndex, p, mixture };
+  return { splits, batch, size, alpha, smoothing, labels, p, mixture };
+}
+
+/** The clean split: the first `batch` rows of `input`. */
+function cleanSplit(input: Tensor, batch: number): Tensor {
+  return { shape: [batch, input.shape[1]], data: input.data.subarray(0, batch * input.shape[1]), dtype: input.dtype };
+}
+
+/**
+ * Runs `f`, re-raising an {@link EngineError} from a loss that `op` is built on as an error of
+ * `op` itself, its message prefixed with `part` (the term that failed), so the message names the
+ * op the user called.
+ */
+export function runAsPartOf<T>(op: string, part: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof EngineError && e.op !== op) throw new EngineError(e.code, op, `${part}: ${e.message}`);
+    throw e;
+  }
 }
 
 /** ln(clamp(M, 1e-7, 1)). */
@@ -237,9 +253,11 @@ function logClampedMixture(m: number): number {
  * A batch that `num_splits` does not divide is `invalid_argument`.
  */
 export function jsdCrossEntropy(input: Tensor, target: Tensor, options: JsdCrossEntropyOptions = {}): Tensor {
-  const { splits, batch, size, alpha, smoothing, ignoreIndex, p, mixture } = jsdParts(input, target, options);
-  const { losses, count } = smoothedNll(input.data, target, batch, size, smoothing, ignoreIndex);
-  const ce = sum(losses) / count;
+  const { splits, batch, size, alpha, smoothing, labels, p, mixture } = jsdParts(input, target, options);
+  const ce =
+    smoothing > 0
+      ? sum(labelSmoothingTerms(input.data, labels, batch, size, smoothing)) / batch
+      : runAsPartOf('jsd_cross_entropy', 'cross_entropy of the clean split', () => crossEntropy(cleanSplit(input, batch), labels).data[0]);
   const n = batch * size;
   const terms = new Float64Array(splits * n);
   for (let i = 0; i < splits; i++) {
@@ -261,8 +279,8 @@ export function jsdCrossEntropy(input: Tensor, target: Tensor, options: JsdCross
  * the clean split adds the cross-entropy gradient `(softmax − (1−s)·onehot(y) − s/C) / B`
  * (divided by the non-ignored count for plain cross_entropy).
  */
-export function jsdCrossEntropyBackward(input: Tensor, target: Tensor, gradOutput: Tensor | null, options: JsdCrossEntropyOptions = {}): Tensor {
-  const { splits, batch, size, alpha, smoothing, ignoreIndex, p, mixture } = jsdParts(input, target, options);
+export function jsdCrossEntropyBackward(input: Tensor, target: Tensor, options: JsdCrossEntropyOptions = {}, gradOutput: Tensor | null = null): Tensor {
+  const { splits, batch, size, alpha, smoothing, labels, p, mixture } = jsdParts(input, target, options);
   const g = gradOutput ? gradOutput.data[0] : 1;
   const n = batch * size;
   const k = (g * alpha) / (splits * batch);
@@ -276,8 +294,12 @@ export function jsdCrossEntropyBackward(input: Tensor, target: Tensor, gradOutpu
   }
   const dx = softmaxBackward(input, 1, { shape: input.shape, data: dP, dtype: 'float64' });
   const out = new Float64Array(dx.data);
-  const count = ignoreIndex === null ? batch : smoothedNll(input.data, target, batch, size, 0, ignoreIndex).count;
-  addSmoothedNllGrad(out, input.data, target, batch, size, smoothing, ignoreIndex, g / count);
+  if (smoothing > 0) {
+    addLabelSmoothingGrad(out, input.data, labels, batch, size, smoothing, g / batch);
+  } else {
+    const ce = runAsPartOf('jsd_cross_entropy', 'cross_entropy of the clean split', () => crossEntropyBackward(cleanSplit(input, batch), labels, {}, gradOutput).input.data);
+    for (let k = 0; k < n; k++) out[k] += ce[k];
+  }
   return { shape: [...input.shape], data: out, dtype: 'float64' };
 }
 
@@ -332,6 +354,10 @@ export function mixupTarget(target: Tensor, numClasses: number, options: MixupTa
   return { shape, data: out, dtype: 'float64' };
 }
 
+function jsdOptions(a: OpArgs): JsdCrossEntropyOptions {
+  return { num_splits: a.num_splits as number, alpha: a.alpha as number, smoothing: a.smoothing as number | null };
+}
+
 const logitsArg = { name: 'input', kind: 'tensor', role: 'input', dtype: 'float', differentiable: true, doc: 'Logits [N, C].' } as const;
 const labelsArg = { name: 'target', kind: 'tensor', role: 'target', dtype: 'int', doc: 'Class indices [N] (int64).' } as const;
 
@@ -344,7 +370,7 @@ export const timmOps: OpSpec[] = [
     formula: 'mean_n[(1−s)·(−log p[y]) + s·mean_c(−log p[c])], log p = log_softmax(x)',
     args: [logitsArg, labelsArg, { name: 'smoothing', kind: 'number', role: 'option', default: 0.1, doc: 'Label smoothing s, < 1.' }],
     forward: (a: OpArgs) => labelSmoothingCrossEntropy(a.input as Tensor, a.target as Tensor, { smoothing: a.smoothing as number }),
-    backward: (a: OpArgs, g) => ({ input: labelSmoothingCrossEntropyBackward(a.input as Tensor, a.target as Tensor, g, { smoothing: a.smoothing as number }) }),
+    backward: (a: OpArgs, g) => ({ input: labelSmoothingCrossEntropyBackward(a.input as Tensor, a.target as Tensor, { smoothing: a.smoothing as number }, g) }),
   },
   {
     name: 'soft_target_cross_entropy',
@@ -370,10 +396,8 @@ export const timmOps: OpSpec[] = [
       { name: 'alpha', kind: 'number', role: 'option', default: 12, doc: 'Weight of the JS term.' },
       { name: 'smoothing', kind: 'number', role: 'option', default: 0.1, nullable: true, doc: 'Label smoothing of the clean cross-entropy; 0 or None for plain cross_entropy.' },
     ],
-    forward: (a: OpArgs) => jsdCrossEntropy(a.input as Tensor, a.target as Tensor, { numSplits: a.num_splits as number, alpha: a.alpha as number, smoothing: a.smoothing as number | null }),
-    backward: (a: OpArgs, g) => ({
-      input: jsdCrossEntropyBackward(a.input as Tensor, a.target as Tensor, g, { numSplits: a.num_splits as number, alpha: a.alpha as number, smoothing: a.smoothing as number | null }),
-    }),
+    forward: (a: OpArgs) => jsdCrossEntropy(a.input as Tensor, a.target as Tensor, jsdOptions(a)),
+    backward: (a: OpArgs, g) => ({ input: jsdCrossEntropyBackward(a.input as Tensor, a.target as Tensor, jsdOptions(a), g) }),
   },
   {
     name: 'mixup_target',
