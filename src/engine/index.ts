@@ -18,3 +18,4 @@ export * from './losses/distillation';
 export * from './losses/regression';
 export * from './losses/margin';
 export * from './losses/ctc';
+export * from './breakdown';

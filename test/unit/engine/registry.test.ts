@@ -64,7 +64,7 @@ describe('engine/registry', () => {
     for (const op of registry.list()) {
       assert.ok(op.doc.length > 0 && op.formula.length > 0, op.name);
       for (const a of op.args) assert.ok(a.doc.length > 0, `${op.name}.${a.name}`);
-      assert.ok(op.args.some((a) => a.role === 'input'), `${op.name} has no input role`);
+      assert.ok(op.args.some((a) => a.role === 'input' || a.role === 'target'), `${op.name} has no input or target role`);
     }
   });
 });
