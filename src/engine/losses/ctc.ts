@@ -25,10 +25,15 @@
  * Reduction: `'none'` gives `[N]` (`[]` unbatched), `'sum'` adds the losses, and `'mean'` is the
  * batch mean of loss_n / max(L_n, 1). `zero_infinity` replaces an infinite loss_n by 0 (and its
  * gradient by 0).
+ *
+ * Gradient: the alpha-beta posterior γ_t(c) of emitting class c at frame t gives, in PyTorch's
+ * convention (FORMAT.md), exp(log_probs) − γ on the frames a sample uses and 0 after them; see
+ * {@link ctcLossBackward}.
  */
 import { EngineError } from '../errors';
 import { OpArgs, OpSpec, reductionArg } from '../op';
 import { reduceLoss, upstreamGrad } from '../reduce';
+import { softplus } from '../scalar';
 import { Tensor, formatShape, isFloating } from '../tensor';
 
 const OP = 'ctc_loss';
@@ -152,14 +157,15 @@ function ctcProblem(logProbs: Tensor, targets: Tensor, inputLengths: Tensor, tar
 }
 
 /**
- * log(e^a + e^b) without overflow: with m = max(a, b), log(e^a + e^b) = m + log(1 + e^(−|a−b|)),
- * and log1p keeps full precision when e^(−|a−b|) is tiny. −∞ (no path) is the identity, handled
- * first because −∞ − (−∞) would be NaN; NaN and +∞ propagate as in PyTorch's kernel.
+ * log(e^a + e^b) without overflow: with m = max(a, b), log(e^a + e^b) = m + log(1 + e^(−|a−b|)) =
+ * m + softplus(−|a−b|). The exp argument is ≤ 0, and softplus's log1p keeps full precision when
+ * e^(−|a−b|) is tiny. −∞ (no path) is the identity, handled first because −∞ − (−∞) would be NaN;
+ * NaN and +∞ − +∞ propagate as NaN, as in PyTorch's kernel.
  */
 function ctcLogAddExp(a: number, b: number): number {
   if (a === -Infinity) return b;
   if (b === -Infinity) return a;
-  return Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b)));
+  return Math.max(a, b) + softplus(-Math.abs(a - b));
 }
 
 /** l'_s: blank at even s, label (s−1)/2 at odd s. */
@@ -308,9 +314,20 @@ export function ctcLossBackward(
         }
       }
       lab.fill(-Infinity);
-      for (let s = 0; s < S; s++) {
-        const c = ctcPrime(labels, blank, s);
-        lab[c] = ctcLogAddExp(lab[c], alpha[t * S + s] + cur[s]);
+      if (t === Tn - 1) {
+        /*
+         * Only s = 2L and s = 2L−1 are alive on the last frame. PyTorch *assigns* their α + β to
+         * classes blank and l_L instead of adding them, assuming the two classes differ. They do
+         * unless a target label equals `blank`; then PyTorch keeps only the s = 2L−1 term, and so
+         * do we, to return the gradient PyTorch returns (checked against torch 1.13).
+         */
+        lab[blank] = alpha[t * S + S - 1] + cur[S - 1];
+        if (S > 1) lab[ctcPrime(labels, blank, S - 2)] = alpha[t * S + S - 2] + cur[S - 2];
+      } else {
+        for (let s = 0; s < S; s++) {
+          const c = ctcPrime(labels, blank, s);
+          lab[c] = ctcLogAddExp(lab[c], alpha[t * S + s] + cur[s]);
+        }
       }
       // γ_t(c) = exp(logαβ_t(c) − lp_t(c) + nll), written as PyTorch writes it so that an infinite
       // nll gives −∞ + ∞ = NaN exactly where PyTorch does.
@@ -324,19 +341,27 @@ export function ctcLossBackward(
   return { shape: [...logProbs.shape], data: grad, dtype: 'float64' };
 }
 
+/** The registry's PyTorch-named options as {@link CtcLossOptions}. */
 function ctcOptions(a: OpArgs): CtcLossOptions {
   return { blank: a.blank as number, reduction: a.reduction as string, zeroInfinity: a.zero_infinity as boolean };
 }
 
-/** `ctc_loss` as a registry entry. */
+/**
+ * `ctc_loss` as a registry entry: `F.ctc_loss(log_probs, targets, input_lengths, target_lengths,
+ * blank=0, reduction='mean', zero_infinity=False)`, arguments in PyTorch's order with its defaults.
+ * The one gradient is for `log_probs`, in PyTorch's convention (see {@link ctcLossBackward}).
+ */
 export const sequenceOps: OpSpec[] = [
   {
     name: 'ctc_loss',
     family: 'sequence',
-    doc: 'Connectionist temporal classification: −log of the total probability of every frame alignment that collapses to the target sequence.',
+    doc:
+      'Connectionist temporal classification: for each sample, −log of the total probability of all frame-by-frame ' +
+      'alignments that collapse to its target sequence (merge repeated classes, then drop blanks); +∞ when none fits.',
     formula:
-      'loss_n = −log Σ_{π: B(π) = target_n} Π_{t < input_length_n} exp(log_probs[t,n,π_t]), B = merge repeats then drop blanks; ' +
-      "'mean' = mean_n loss_n / max(target_length_n, 1); grad (PyTorch's convention) = exp(log_probs) − posterior on frames t < input_length_n",
+      'loss_n = −log Σ_{π : B(π) = target_n} Π_{t < input_lengths[n]} exp(log_probs[t,n,π_t]), B = merge repeats then drop blanks; ' +
+      "'mean' = (1/N) Σ_n loss_n / max(target_lengths[n], 1); " +
+      "gradient (PyTorch's convention) = exp(log_probs) − posterior on frames t < input_lengths[n], 0 after",
     args: [
       {
         name: 'log_probs',
@@ -344,14 +369,38 @@ export const sequenceOps: OpSpec[] = [
         role: 'input',
         dtype: 'float',
         differentiable: true,
-        doc: 'Log-probabilities [T,N,C] (time, batch, classes), e.g. log_softmax(logits, 2), or [T,C] for one unbatched sequence.',
+        doc: 'Log-probabilities [T,N,C] (time, batch, classes), e.g. log_softmax(logits, 2), used as given; or [T,C] for one unbatched sequence.',
       },
-      { name: 'targets', kind: 'tensor', role: 'target', dtype: 'int', doc: 'Label sequences: padded [N,S], or every sequence concatenated into 1-D ([S] when unbatched).' },
-      { name: 'input_lengths', kind: 'tensor', role: 'option', dtype: 'int', doc: 'Frames used per sample, int64 [N] (0-d when unbatched), each at most T.' },
-      { name: 'target_lengths', kind: 'tensor', role: 'option', dtype: 'int', doc: 'Labels per sample, int64 [N] (0-d when unbatched), each at most S for padded targets.' },
+      {
+        name: 'targets',
+        kind: 'tensor',
+        role: 'target',
+        dtype: 'any',
+        doc: 'Class labels in [0, C), not the blank: padded [N,S] (row n holds target_lengths[n] labels, the rest is ignored) or all sequences concatenated into 1-D; int64 (floats are truncated, as PyTorch casts them).',
+      },
+      {
+        name: 'input_lengths',
+        kind: 'tensor',
+        role: 'option',
+        dtype: 'int',
+        doc: 'Frames of log_probs each sample uses, int64 with one value per sample ([N], or 0-d when unbatched), each in [0, T].',
+      },
+      {
+        name: 'target_lengths',
+        kind: 'tensor',
+        role: 'option',
+        dtype: 'int',
+        doc: 'Labels in each target sequence, int64 with one value per sample ([N], or 0-d when unbatched); at most S for padded targets, summing to the size of 1-D targets.',
+      },
       { name: 'blank', kind: 'integer', role: 'option', default: 0, doc: 'The class index of the blank, in [0, C).' },
       reductionArg(),
-      { name: 'zero_infinity', kind: 'boolean', role: 'option', default: false, doc: 'Replace infinite losses (no alignment fits in the input length) and their gradients by 0.' },
+      {
+        name: 'zero_infinity',
+        kind: 'boolean',
+        role: 'option',
+        default: false,
+        doc: 'Replace infinite losses (no alignment fits in the input length, e.g. a repeated label without a frame for the blank between) and their gradients by 0.',
+      },
     ],
     forward: (a: OpArgs) => ctcLoss(a.log_probs as Tensor, a.targets as Tensor, a.input_lengths as Tensor, a.target_lengths as Tensor, ctcOptions(a)),
     backward: (a: OpArgs, g) => ({
