@@ -43,16 +43,19 @@ export function checkReduction(op: string, reduction: string): void {
   }
 }
 
-/** The broadcast shape of the operands and each operand's data expanded to it. */
-function broadcastOperands(spec: PointwiseLoss): { shape: number[]; data: Float64Array[] } {
-  const [first, ...rest] = spec.operands;
+/**
+ * The broadcast shape of named operands (PyTorch's rules, a `shape_mismatch` naming the operands
+ * when they don't broadcast) and each operand's data expanded to it.
+ */
+export function broadcastOperands(op: string, operands: readonly (readonly [string, Tensor])[]): { shape: number[]; data: Float64Array[] } {
+  const [first, ...rest] = operands;
   let shape = [...first[1].shape];
   let names = first[0];
   for (const [name, t] of rest) {
-    shape = broadcastShapes(spec.op, shape, t.shape, [names, name]);
+    shape = broadcastShapes(op, shape, t.shape, [names, name]);
     names = `${names} and ${name}`;
   }
-  return { shape, data: spec.operands.map(([, t]) => broadcastTo(t, shape)) };
+  return { shape, data: operands.map(([, t]) => broadcastTo(t, shape)) };
 }
 
 /**
@@ -62,7 +65,7 @@ function broadcastOperands(spec: PointwiseLoss): { shape: number[]; data: Float6
  */
 export function pointwiseLoss(spec: PointwiseLoss, reduction: string): Tensor {
   checkReduction(spec.op, reduction);
-  const { shape, data } = broadcastOperands(spec);
+  const { shape, data } = broadcastOperands(spec.op, spec.operands);
   const [a, b, c] = data;
   const n = numel(shape);
   const losses = new Float64Array(n);
@@ -78,7 +81,7 @@ export function pointwiseLoss(spec: PointwiseLoss, reduction: string): Tensor {
  */
 export function pointwiseLossBackward<G extends Grads = Grads>(spec: PointwiseLoss, reduction: string, gradOutput: Tensor | null): G {
   checkReduction(spec.op, reduction);
-  const { shape, data } = broadcastOperands(spec);
+  const { shape, data } = broadcastOperands(spec.op, spec.operands);
   const [a, b, c] = data;
   const n = numel(shape);
   const up = upstreamGrad(gradOutput, reduction, n);
