@@ -25,7 +25,8 @@ export async function quickOpen(page: Page, fileName: string): Promise<void> {
   await page.keyboard.press('Control+P');
   const input = await quickInput(page);
   await input.fill(fileName);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor();
+  // Wait for the filter to apply: until then the focused row is the most recent file, not this one.
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: fileName }).waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor();
 }
@@ -35,7 +36,7 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
   const input = await quickInput(page);
   await input.fill(`>${title}`); // fill replaces the prefilled '>'
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
@@ -75,7 +76,9 @@ export async function hoverToken(page: Page, lineText: string, token: RegExp, ex
     await span.hover();
     try {
       await hover.waitFor({ timeout: 5_000 });
-      return (await hover.textContent()) ?? '';
+      const text = (await hover.textContent()) ?? '';
+      await page.mouse.move(5, 5); // let the hover go so it cannot cover what the next step needs
+      return text;
     } catch (err) {
       if (attempt >= 3) throw err;
       await page.mouse.move(5, 5);
@@ -83,9 +86,12 @@ export async function hoverToken(page: Page, lineText: string, token: RegExp, ex
   }
 }
 
-/** The extension's document inside a webview: `iframe.webview` holds `iframe#active-frame`. */
-export function webviewFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
+/**
+ * An extension's document inside its webview: `iframe.webview` holds `iframe#active-frame`. The outer
+ * iframe's src names the owning extension, which tells ours from a notebook's output webview.
+ */
+export function webviewFrame(page: Page, extensionId = 'loss-lens.loss-lens'): FrameLocator {
+  return page.frameLocator(`iframe.webview.ready[src*="extensionId=${extensionId}"]`).first().frameLocator('iframe#active-frame');
 }
 
 /** Saves `.screenshots/<name>.png` and returns its path. Never throws. */

@@ -1,0 +1,18 @@
+import * as assert from 'node:assert/strict';
+import { session } from './support/session';
+import { hoverToken, quickOpen } from './support/workbench';
+
+describe('Jupyter notebook', () => {
+  it('opens notebook.ipynb in the notebook editor', async () => {
+    const { page } = session();
+    await quickOpen(page, 'notebook.ipynb');
+    await page.locator('.notebook-editor .code-cell-row').first().waitFor();
+    assert.equal(await page.locator('.notebook-editor .code-cell-row').count(), 1);
+  });
+
+  it('shows the softmax hover on a list in a Python cell', async () => {
+    const { page } = session();
+    const text = await hoverToken(page, 'logits = torch.tensor', /^1\.0$/, 'Loss Lens: softmax', 'notebook');
+    assert.match(text, /0\.659, 0\.2424, 0\.09857/);
+  });
+});
