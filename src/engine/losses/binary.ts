@@ -117,8 +117,9 @@ function resolveBce(input: Tensor, target: Tensor, options: BinaryCrossEntropyOp
  */
 export function binaryCrossEntropyTerms(input: Tensor, target: Tensor, options: BinaryCrossEntropyOptions = {}): BinaryLossTerms {
   const { w } = resolveBce(input, target, options);
-  // log1p(−x) is log(1 − x) without the rounding of 1 − x for tiny x.
-  return elementwiseTerms(input, target, w, (x, t) => -(t * Math.max(Math.log(x), BCE_LOG_FLOOR) + (1 - t) * Math.max(Math.log1p(-x), BCE_LOG_FLOOR)));
+  // log1p(−x) is log(1 − x) without the rounding of 1 − x for tiny x. Written in PyTorch's order,
+  // (t − 1)·log(1 − x) − t·log x, so even signed zeros match (x = t = 1 gives −0, x = t = 0 gives +0).
+  return elementwiseTerms(input, target, w, (x, t) => (t - 1) * Math.max(Math.log1p(-x), BCE_LOG_FLOOR) - t * Math.max(Math.log(x), BCE_LOG_FLOOR));
 }
 
 /**
