@@ -89,8 +89,11 @@ describe('engine/losses/crossEntropy', () => {
       assert.strictEqual(terms.loss.data[1], 0);
       assert.strictEqual(terms.divisor, 2);
       near(value(crossEntropy(logits, y, { ignore_index: 9 })), (terms.loss.data[0] + terms.loss.data[2]) / 2);
-      const g = crossEntropyBackward(logits, y, { ignore_index: 9 }).input.data;
-      assert.deepStrictEqual(Array.from(g.slice(4, 8)), [0, 0, 0, 0]);
+      for (const label_smoothing of [0, 0.2]) {
+        const g = crossEntropyBackward(logits, y, { ignore_index: 9, label_smoothing }).input.data;
+        assert.deepStrictEqual(Array.from(g.slice(4, 8)), [0, 0, 0, 0]);
+        assert.ok(g.slice(0, 4).some((v) => v !== 0));
+      }
     });
 
     it('every target ignored: mean is NaN, sum is 0, gradient is 0', () => {
