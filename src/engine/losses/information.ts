@@ -74,9 +74,9 @@ export function entropy(probs: Tensor, options: EntropyOptions = {}): Tensor {
     const s = sum(q, base, base + size);
     for (let c = 0; c < size; c++) {
       const p = q[base + c] / s;
-      terms[c] = xlogyZero(p, p);
+      terms[c] = -xlogyZero(p, p);
     }
-    out[r] = -sum(terms) / scale;
+    out[r] = sum(terms) / scale;
   }
   return { shape: rowShape, data: out, dtype: 'float64' };
 }
