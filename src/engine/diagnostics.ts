@@ -850,8 +850,8 @@ function checkDistillation(d: Diagnosis): void {
   const student = d.tensor('student');
   const teacher = d.tensor('teacher');
   const labels = d.tensor('labels');
-  const T = d.number('temperature', 1);
-  const alpha = d.number('alpha', 0.5);
+  const T = d.number('temperature', 4);
+  const alpha = d.number('alpha', 0.9);
   if (T !== null && !(T > 0)) {
     d.add({
       id: 'temperature-not-positive',
@@ -870,7 +870,7 @@ function checkDistillation(d: Diagnosis): void {
       fix: 'Use alpha in [0,1]: alpha weights the distillation term and 1 − alpha the label term.',
     });
   }
-  if (d.string('kl_reduction', 'batchmean') === 'mean' && student && student.shape.length === 2) {
+  if (d.string('kl_reduction', 'mean') === 'mean' && student && student.shape.length === 2) {
     const [n, c] = student.shape;
     d.add({
       id: 'kl-mean-reduction',

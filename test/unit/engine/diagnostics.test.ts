@@ -173,6 +173,7 @@ describe('engine/diagnostics', () => {
       const x = only('distillation_loss', { ...args, kl_reduction: 'mean' }, 'kl-mean-reduction');
       assert.match(x.message, /N·C = 12 instead of N = 3, so the distillation term is 4 times smaller/);
       none('distillation_loss', { ...args, kl_reduction: 'batchmean' }, 'kl-mean-reduction');
+      only('distillation_loss', args, 'kl-mean-reduction'); // the op's default, like nn.KLDivLoss()
     });
     it('a 1-D input with batchmean divides by C: information', () => {
       const x = only('kl_div', { input: logSoftmax(f([4], [1, 2, 3, 4]), 0), target: softmax(f([4], [4, 3, 2, 1]), 0), reduction: 'batchmean' }, 'kl-batchmean-1d');
