@@ -10,28 +10,10 @@ import {
 } from '../../../../src/engine/losses/binary';
 import { sigmoid } from '../../../../src/engine/scalar';
 import { registry } from '../../../../src/engine/registry';
-import { EngineError } from '../../../../src/engine/errors';
 import { Tensor, tensor } from '../../../../src/engine/tensor';
-import { close } from '../../../support/oracle';
+import { value, near, allNear, numericGrad, throwsEngine } from '../../../support/numeric';
 
 const f = (shape: number[], data: number[]): Tensor => tensor(shape, data, 'float32');
-const value = (t: Tensor): number => {
-  assert.deepStrictEqual(t.shape, []);
-  return t.data[0];
-};
-const near = (x: number, e: number, tol = 1e-12): void => assert.ok(close(x, e, tol, tol), `got ${x}, expected ${e}`);
-const allNear = (x: ArrayLike<number>, e: ArrayLike<number>, tol = 1e-12): void => {
-  assert.strictEqual(x.length, e.length);
-  Array.from(e).forEach((v, i) => assert.ok(close(x[i], v, tol, tol), `element ${i}: got ${x[i]}, expected ${v}`));
-};
-/** Central differences of a scalar function of one tensor (test-only reference). */
-const numericGrad = (fn: (x: Tensor) => number, x: Tensor, h = 1e-6): number[] =>
-  Array.from(x.data, (v, k) => {
-    const at = (d: number) => fn({ ...x, data: Float64Array.from(x.data, (u, j) => (j === k ? v + d : u)) });
-    return (at(h) - at(-h)) / (2 * h);
-  });
-const throwsEngine = (fn: () => unknown, code: string, message: string): void =>
-  assert.throws(fn, (e: unknown) => e instanceof EngineError && e.code === code && e.message === message);
 
 const probs = f([2, 3], [0.1, 0.5, 0.9, 0.3, 0.75, 0.2]);
 const targets = f([2, 3], [0, 1, 1, 0.25, 1, 0]);

@@ -12,30 +12,10 @@ import { logSoftmax } from '../../../../src/engine/softmax';
 import { registry } from '../../../../src/engine/registry';
 import { EngineError } from '../../../../src/engine/errors';
 import { Tensor, tensor } from '../../../../src/engine/tensor';
-import { close } from '../../../support/oracle';
+import { value, near, allNear, numericGrad, throwsEngine } from '../../../support/numeric';
 
 const f = (shape: number[], data: number[]): Tensor => tensor(shape, data, 'float32');
 const idx = (shape: number[], data: number[]): Tensor => tensor(shape, data, 'int64');
-const value = (t: Tensor): number => {
-  assert.deepStrictEqual(t.shape, []);
-  return t.data[0];
-};
-const near = (x: number, e: number, tol = 1e-12): void => assert.ok(close(x, e, tol, tol), `got ${x}, expected ${e}`);
-const allNear = (x: ArrayLike<number>, e: ArrayLike<number>, tol = 1e-12): void => {
-  assert.strictEqual(x.length, e.length);
-  for (let i = 0; i < e.length; i++) assert.ok(close(x[i], e[i], tol, tol), `element ${i}: got ${x[i]}, expected ${e[i]}`);
-};
-/** Central differences of a scalar function of one tensor (test-only reference). */
-const numericGrad = (fn: (x: Tensor) => number, x: Tensor, h = 1e-6): number[] =>
-  Array.from(x.data, (_, k) => {
-    const up = Float64Array.from(x.data);
-    const down = Float64Array.from(x.data);
-    up[k] += h;
-    down[k] -= h;
-    return (fn({ ...x, data: up }) - fn({ ...x, data: down })) / (2 * h);
-  });
-const throwsEngine = (fn: () => unknown, code: string, message: string): void =>
-  assert.throws(fn, (e: unknown) => e instanceof EngineError && e.code === code && e.message === message);
 
 const logits = f([3, 4], [0.5, -1.25, 2, 0.125, 3, 3, -2, 0, -0.75, 1.5, 0.25, -3]);
 const labels = idx([3], [2, 0, 1]);

@@ -4,27 +4,9 @@ import { logSoftmax } from '../../../../src/engine/softmax';
 import { registry } from '../../../../src/engine/registry';
 import { EngineError } from '../../../../src/engine/errors';
 import { Tensor, tensor } from '../../../../src/engine/tensor';
-import { close } from '../../../support/oracle';
+import { value, near, allNear, numericGrad } from '../../../support/numeric';
 
 const f = (shape: number[], data: number[]): Tensor => tensor(shape, data, 'float32');
-const value = (t: Tensor): number => {
-  assert.deepStrictEqual(t.shape, []);
-  return t.data[0];
-};
-const near = (x: number, e: number, tol = 1e-12): void => assert.ok(close(x, e, tol, tol), `got ${x}, expected ${e}`);
-const allNear = (x: ArrayLike<number>, e: ArrayLike<number>, tol = 1e-12): void => {
-  assert.strictEqual(x.length, e.length);
-  for (let i = 0; i < e.length; i++) assert.ok(close(x[i], e[i], tol, tol), `element ${i}: got ${x[i]}, expected ${e[i]}`);
-};
-/** Central differences of a scalar function of one tensor (test-only reference). */
-const numericGrad = (fn: (x: Tensor) => number, x: Tensor, h = 1e-6): number[] =>
-  Array.from(x.data, (_, k) => {
-    const up = Float64Array.from(x.data);
-    const down = Float64Array.from(x.data);
-    up[k] += h;
-    down[k] -= h;
-    return (fn({ ...x, data: up }) - fn({ ...x, data: down })) / (2 * h);
-  });
 
 const p = f([2, 3], [0.2, 0.3, 0.5, 0.6, 0.3, 0.1]);
 const logQ = logSoftmax(f([2, 3], [1, 0, -1, 0.5, 2, 0]), 1);
