@@ -91,7 +91,7 @@ function ensureDebianPackages() {
   }
   const env = { DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['update'], root, env);
-  run('apt-get', ['install', '-y', '--no-install-recommends', ...names], root, env);
+  run('apt-get', ['install', '-y', ...names], root, env);
   const still = debianPackages.filter((p) => !p.present());
   if (still.length) throw new Error(`apt-get installed ${names.join(' ')} but ${still.map((p) => p.name).join(', ')} still look missing`);
 }
