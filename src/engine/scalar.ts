@@ -29,8 +29,8 @@ export function logSigmoid(x: number): number {
  * σ(x) = 1 / (1 + e^{−x}), the derivative of softplus.
  *
  * Derivation: for x ≥ 0 the form 1 / (1 + e^{−x}) has e^{−x} ≤ 1; for x < 0 multiplying through by
- * e^x gives e^x / (1 + e^x), again with e^x < 1. Either way no exp overflows, and σ(−800) = e^{−800}
- * underflows gracefully to its true tiny value (or 0) instead of 1/∞. σ(NaN) = NaN.
+ * e^x gives e^x / (1 + e^x), again with e^x < 1. Either way no exp overflows: σ(−720) is its true
+ * subnormal value e^{−720} ≈ 2.0e-313 rather than 1/∞ = 0. σ(±∞) = 1 and 0, σ(NaN) = NaN.
  */
 export function sigmoid(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));

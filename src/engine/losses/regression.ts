@@ -236,9 +236,9 @@ export interface PoissonNllOptions extends ReductionOptions {
 }
 
 function poissonPointwise(input: Tensor, target: Tensor, { log_input = true, full = false, eps = 1e-8 }: PoissonNllOptions): PointwiseLoss {
-  // log t! ≈ t·log t − t + 0.5·log(2πt), added where t > 1. PyTorch masks with `t <= 1`, so a NaN
-  // target keeps its (NaN) term: hence `!(t <= 1)` rather than `t > 1`.
-  const stirling = (t: number): number => (full && !(t <= 1) ? t * Math.log(t) - t + 0.5 * Math.log(2 * Math.PI * t) : 0);
+  // log t! ≈ t·log t − t + 0.5·log(2πt), added only where t > 1 (PyTorch masks t <= 1 to 0, which
+  // also keeps log(0) out of t = 0).
+  const stirling = (t: number): number => (full && t > 1 ? t * Math.log(t) - t + 0.5 * Math.log(2 * Math.PI * t) : 0);
   return {
     op: 'poisson_nll_loss',
     operands: [['input', input], ['target', target]],
