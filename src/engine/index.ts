@@ -9,6 +9,7 @@ export * from './reduce';
 export * from './op';
 export { OpRegistry, registry } from './registry';
 export * from './softmax';
+export * from './scalar';
 export * from './losses/crossEntropy';
 export * from './losses/kl';
 export * from './losses/binary';
