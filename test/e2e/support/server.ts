@@ -4,7 +4,7 @@
  * the UI tests and `npm start`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { codeServerEntry, e2eDir } from './paths';
@@ -30,10 +30,27 @@ export const workbenchSettings = {
   'chat.disableAIFeatures': true,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'workbench.tips.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
 };
+
+/** How many failed runs' folders to keep per label (successful runs remove their own). */
+const KEEP_FAILED_RUNS = 3;
+
+/** Deletes all but the newest `keep` `.e2e/run-<label>-*` folders. */
+function pruneRunDirs(label: string, keep: number): void {
+  const prefix = `run-${label}-`;
+  let names: string[];
+  try {
+    names = readdirSync(e2eDir).filter((n) => n.startsWith(prefix)).sort();
+  } catch {
+    return;
+  }
+  for (const name of names.slice(0, Math.max(0, names.length - keep))) rmSync(join(e2eDir, name), { recursive: true, force: true });
+}
 
 /** Creates a fresh run folder with user settings written. `fixed` reuses `.e2e/<label>` instead. */
 export function createRunDir(label: string, fixed = false): RunDir {
+  if (!fixed) pruneRunDirs(label, KEEP_FAILED_RUNS);
   const root = fixed ? join(e2eDir, label) : join(e2eDir, `run-${label}-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
   const dir: RunDir = {
     root,

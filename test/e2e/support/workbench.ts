@@ -77,6 +77,7 @@ export async function hoverToken(page: Page, lineText: string, token: RegExp, ex
     try {
       await hover.waitFor({ timeout: 5_000 });
       const text = (await hover.textContent()) ?? '';
+      if (screenshotEveryStep) await screenshot(page, `hover-${scope}-${lineText}`);
       await page.mouse.move(5, 5); // let the hover go so it cannot cover what the next step needs
       return text;
     } catch (err) {
