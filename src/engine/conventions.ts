@@ -25,7 +25,7 @@ export interface ConventionRow {
   /** What it computes, plain text. */
   readonly formula: string;
   readonly value: number;
-  /** value / the reference row's value (1 for the reference itself). */
+  /** value / the reference row's value (1 for the reference itself; NaN when the reference is 0 to rounding). */
   readonly ratioToReference: number;
   /** Where the convention comes from and what separates it from the reference. */
   readonly note: string;
@@ -74,9 +74,17 @@ function scaled(t: Tensor, f: (v: number, i: number) => number): Tensor {
 
 const fmtFactor = (x: number): string => (Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(6))));
 
+/** Below this fraction of the largest |value|, the reference is 0 to rounding. */
+const ZERO_REFERENCE = 1e-12;
+
+/**
+ * Adds value / reference to each row. A reference that is 0 to rounding (identical student and
+ * teacher give a KL of ±1e-17) has no meaningful ratio: the other rows get NaN, not ±1e16.
+ */
 function withRatios(rows: Omit<ConventionRow, 'ratioToReference'>[]): ConventionRow[] {
   const ref = rows.find((r) => r.reference);
-  const refValue = ref ? ref.value : NaN;
+  const scale = Math.max(...rows.map((r) => Math.abs(r.value)).filter(Number.isFinite), 0);
+  const refValue = ref && Math.abs(ref.value) > ZERO_REFERENCE * scale ? ref.value : NaN;
   return rows.map((r) => ({ ...r, ratioToReference: r.reference ? 1 : r.value / refValue }));
 }
 

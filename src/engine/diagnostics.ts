@@ -880,7 +880,7 @@ function checkDistillation(d: Diagnosis): void {
       fix: 'Use kl_reduction=\'batchmean\' and retune alpha; `loss-lens compare distillation` shows both.',
     });
   }
-  if (student && student.shape.length >= 1) checkLogits(d, 'student', student, classDimOf(student), 'softmax(student / T)', 'Pass the student logits; distillation_loss applies log_softmax(student / T) itself.');
+  if (student && student.shape.length >= 1) checkLogits(d, 'student', student, classDimOf(student), 'log_softmax(student / T)', 'Pass the student logits; distillation_loss applies log_softmax(student / T) itself.');
   if (teacher && teacher.shape.length >= 1) checkLogits(d, 'teacher', teacher, classDimOf(teacher), 'softmax(teacher / T)', 'Pass the teacher logits; distillation_loss applies softmax(teacher / T) itself.');
   if (checkTransposedPair(d, 'student', 'teacher')) return;
   if (student && labels && student.shape.length >= 1) {

@@ -91,12 +91,13 @@ describe('engine/conventions', () => {
       for (const r of distillationConventions({ student: STUDENT, teacher: TEACHER, temperature: 2, alpha: 0.5 })) assert.strictEqual(r.total, undefined);
     });
 
-    it('identical student and teacher: every KL row is 0 and soft cross-entropy is T²·H', () => {
+    it('identical student and teacher: every KL row is 0, soft cross-entropy is T²·H, ratios are NaN (0/0)', () => {
       const same = distillationConventions({ student: STUDENT, teacher: STUDENT, temperature: 2, alpha: 0.5 });
       for (const r of same) if (r.convention !== 'soft cross-entropy') assert.ok(Math.abs(r.value) < 1e-15, `${r.convention}: ${r.value}`);
       let h = 0;
       for (let n = 0; n < N; n++) for (const lp of logSoftmaxRow(STUDENT, n, 2)) h -= Math.exp(lp) * lp;
       eq(byName(same, 'soft cross-entropy').value, (4 * h) / N, 'T²·H', 1e-10);
+      for (const r of same) assert.ok(r.reference ? r.ratioToReference === 1 : Number.isNaN(r.ratioToReference), `${r.convention}: ratio ${r.ratioToReference}`);
     });
 
     it('±1e4 logits stay finite', () => {

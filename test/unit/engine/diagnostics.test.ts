@@ -339,7 +339,8 @@ describe('engine/diagnostics', () => {
     const N = 4096;
     const C = 50257;
     let big: Tensor;
-    before(() => {
+    before(function () {
+      this.timeout(60000); // allocating and filling 1.6 GB
       const data = new Float64Array(N * C).fill(-Math.log(C));
       data[5] = NaN; // in row 0, inside the first sampled block and the first sampled row
       big = { shape: [N, C], data, dtype: 'float32' };
