@@ -12,6 +12,11 @@ export interface Kernels {
   logSoftmax(x: Float64Array, outer: number, size: number, inner: number, out: Float64Array): void;
   /** `softmax` along the middle axis into `out` (same layout as `x`). */
   softmax(x: Float64Array, outer: number, size: number, inner: number, out: Float64Array): void;
+  /**
+   * `log_softmax(x)[pick[r]]` of each row r = (o, i) into `out[r]`, without materialising the
+   * whole log_softmax; rows whose `pick` is not in [0, size) are skipped (left as they are).
+   */
+  logSoftmaxPick(x: Float64Array, outer: number, size: number, inner: number, pick: ArrayLike<number>, out: Float64Array): void;
 }
 
 /**
@@ -56,6 +61,34 @@ export const jsKernels: Kernels = {
           const k = base + c * inner + i;
           out[k] = x[k] - m - logS;
         }
+      }
+    }
+  },
+  logSoftmaxPick(x, outer, size, inner, pick, out) {
+    // The same shifted form as logSoftmax, for one class per row: (x_y − m) − log Σ exp(x − m).
+    // Two passes over the row and no [N, C] output: the class-index cross-entropy fast path.
+    for (let o = 0; o < outer; o++) {
+      const base = o * size * inner;
+      for (let i = 0; i < inner; i++) {
+        const r = o * inner + i;
+        const y = pick[r];
+        if (!(y >= 0 && y < size)) continue;
+        let m = -Infinity;
+        let s = 0;
+        if (inner === 1) {
+          for (let c = 0; c < size; c++) {
+            const v = x[base + c];
+            if (v > m) m = v;
+          }
+          for (let c = 0; c < size; c++) s += Math.exp(x[base + c] - m);
+        } else {
+          for (let c = 0; c < size; c++) {
+            const v = x[base + c * inner + i];
+            if (v > m) m = v;
+          }
+          for (let c = 0; c < size; c++) s += Math.exp(x[base + c * inner + i] - m);
+        }
+        out[r] = x[base + y * inner + i] - m - Math.log(s);
       }
     }
   },

@@ -177,6 +177,22 @@ function classIndexTerms(logp: Float64Array, layout: ClassLayout, target: Tensor
   return loss;
 }
 
+/**
+ * Unsmoothed class-index terms `l = −w[y]·log_softmax(x)[y]` straight from the logits: one
+ * log-softmax entry per row through the `logSoftmaxPick` kernel, never the whole [N, C] array.
+ */
+function classIndexFastTerms(input: Tensor, layout: ClassLayout, target: Tensor, w: Float64Array | null, ignoreIndex: number): Float64Array {
+  const picked = new Float64Array(layout.rows);
+  const pick = Float64Array.from(target.data, (y) => (y === ignoreIndex ? -1 : y));
+  kernels().logSoftmaxPick(input.data, layout.outer, layout.classes, layout.inner, pick, picked);
+  const loss = new Float64Array(layout.rows);
+  for (let r = 0; r < loss.length; r++) {
+    const y = pick[r];
+    if (y >= 0) loss[r] = -(w ? w[y] : 1) * picked[r];
+  }
+  return loss;
+}
+
 /** The class-index `'mean'` divisor: Σ w[y] over the targets that are not ignored. */
 function targetWeightSum(target: Tensor, w: Float64Array | null, ignoreIndex: number): number {
   const rowWeight = new Float64Array(target.data.length);
@@ -208,7 +224,8 @@ function probabilityTerms(logp: Float64Array, layout: ClassLayout, q: Float64Arr
 
 interface ResolvedCrossEntropy {
   readonly layout: ClassLayout;
-  readonly logp: Float64Array;
+  /** log_softmax of the input, computed on first use (the class-index fast path never needs it). */
+  readonly logp: () => Float64Array;
   readonly w: Float64Array | null;
   readonly eps: number;
   readonly ignoreIndex: number;
@@ -224,7 +241,8 @@ function resolveCrossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   const w = classWeights(op, options.weight, layout.classes);
   const eps = checkLabelSmoothing(options.label_smoothing ?? 0);
   if (!probabilities) checkClassTarget(op, input, target, layout, ignoreIndex);
-  return { layout, logp: classLogSoftmax(input, layout), w, eps, ignoreIndex, probabilities };
+  let logp: Float64Array | null = null;
+  return { layout, logp: () => (logp ??= classLogSoftmax(input, layout)), w, eps, ignoreIndex, probabilities };
 }
 
 /**
@@ -238,9 +256,9 @@ export function crossEntropyTerms(input: Tensor, target: Tensor, options: CrossE
   const { layout, logp, w, eps, ignoreIndex, probabilities } = resolveCrossEntropy(input, target, options);
   const shape = layout.rowShape;
   if (probabilities) {
-    return { loss: { shape, data: probabilityTerms(logp, layout, target.data, w, eps), dtype: 'float64' }, divisor: layout.rows, targetKind: 'probabilities' };
+    return { loss: { shape, data: probabilityTerms(logp(), layout, target.data, w, eps), dtype: 'float64' }, divisor: layout.rows, targetKind: 'probabilities' };
   }
-  const loss = classIndexTerms(logp, layout, target, w, ignoreIndex, eps);
+  const loss = eps === 0 ? classIndexFastTerms(input, layout, target, w, ignoreIndex) : classIndexTerms(logp(), layout, target, w, ignoreIndex, eps);
   return { loss: { shape, data: loss, dtype: 'float64' }, divisor: targetWeightSum(target, w, ignoreIndex), targetKind: 'class_indices' };
 }
 
@@ -309,7 +327,8 @@ function classIndexGradLogp(layout: ClassLayout, target: Tensor, w: Float64Array
 export function crossEntropyBackward(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}, gradOutput: Tensor | null = null): CrossEntropyGrad {
   const reduction = options.reduction ?? 'mean';
   assertReduction('cross_entropy', reduction);
-  const { layout, logp, w, eps, ignoreIndex, probabilities } = resolveCrossEntropy(input, target, options);
+  const { layout, logp: lazyLogp, w, eps, ignoreIndex, probabilities } = resolveCrossEntropy(input, target, options);
+  const logp = lazyLogp();
   const C = layout.classes;
   if (!probabilities) {
     const divisor = reduction === 'mean' ? targetWeightSum(target, w, ignoreIndex) : 1;
