@@ -5,6 +5,7 @@ import { isNumberListError, numberListAt, parseNumberList, type NumberList } fro
 import type { ReportStore } from '../reportStore';
 import { formatProbabilities, softmaxReport } from '../softmaxReport';
 import { sourceLabel } from '../sourceLabel';
+import { textWindow } from '../textWindow';
 
 /**
  * Reads the selection of the active editor (a JSON file, a notebook cell, any text), computes
@@ -20,7 +21,8 @@ export function softmaxSelection(store: ReportStore): SoftmaxReport | undefined 
   const { document, selection } = editor;
   let list: NumberList | undefined;
   if (selection.isEmpty) {
-    list = numberListAt(document.getText(), document.offsetAt(selection.active));
+    const window = textWindow(document, selection.active);
+    list = numberListAt(window.text, window.offset);
     if (!list) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Put the cursor inside a list of numbers such as [2.0, 1.0, 0.1], or select one.'));
       return undefined;

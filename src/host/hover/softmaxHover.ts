@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { numberListAt } from '../numberList';
 import { hoverMarkdown, softmaxReport } from '../softmaxReport';
 import { sourceLabel } from '../sourceLabel';
+import { textWindow } from '../textWindow';
 
 /** Hover provider for JSON, Python files and Python cells of Jupyter notebooks. */
 export class SoftmaxHoverProvider implements vscode.HoverProvider {
@@ -20,9 +21,10 @@ export class SoftmaxHoverProvider implements vscode.HoverProvider {
   }
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
-    const list = numberListAt(document.getText(), document.offsetAt(position));
+    const window = textWindow(document, position);
+    const list = numberListAt(window.text, window.offset);
     if (!list) return undefined;
     const markdown = new vscode.MarkdownString(hoverMarkdown(softmaxReport(list, sourceLabel(document))));
-    return new vscode.Hover(markdown, new vscode.Range(document.positionAt(list.start), document.positionAt(list.end)));
+    return new vscode.Hover(markdown, new vscode.Range(window.positionAt(list.start), window.positionAt(list.end)));
   }
 }
