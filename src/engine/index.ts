@@ -20,3 +20,5 @@ export * from './losses/regression';
 export * from './losses/margin';
 export * from './losses/ctc';
 export * from './breakdown';
+export * from './diagnostics';
+export * from './conventions';
