@@ -439,8 +439,8 @@ function asTensorObject(text: string, fields: Field[], offset: number, length: n
   let shape = values.shape;
   if (shapeField) {
     const sv = shapeField.value;
-    const declared = sv.kind === 'tensor' && sv.tensor.dtype === 'int64' && sv.tensor.shape.length === 1 ? Array.from(sv.tensor.data) : undefined;
-    if (!declared || declared.some((d) => d < 0)) {
+    const declared = sv.kind === 'tensor' && sv.tensor.shape.length === 1 ? Array.from(sv.tensor.data) : undefined;
+    if (!declared || declared.some((d) => !Number.isInteger(d) || d < 0)) {
       const at = sv.kind === 'tensor' ? sv.tensor.offset : sv.offset;
       throw new ParseError(`Expected "shape" to be a list of non-negative integers such as [2, 3] but found ${describeToken(text, at)}.`, at, tokenLength(text, at));
     }
@@ -499,6 +499,12 @@ function finishTensor(d: ParsedTensorDraft, name?: string, roleKey?: string): Pa
   return t;
 }
 
+/** True for the exact spellings of input and target. */
+function isScalarTensorKey(key: string): boolean {
+  const role = roleForKey(key, true);
+  return role === 'input' || role === 'target';
+}
+
 /** Keys whose object value holds the call's arguments (the oracle's `"args"`), read as if at the top. */
 const ARGUMENT_KEYS = new Set(['args', 'inputs', 'kwargs', 'arguments']);
 
@@ -512,8 +518,9 @@ function collect(fields: Field[], prefix: string, roleLevel: boolean, tensors: P
     const v = f.value;
     if (v.kind === 'tensor') tensors.push(finishTensor(v.tensor, name, roleLevel ? f.key : undefined));
     else if (v.kind === 'object') collect(v.fields, name + '.', roleLevel && ARGUMENT_KEYS.has(f.key), tensors, options);
-    else if (roleLevel && typeof v.value === 'number' && roleForKey(f.key) !== undefined) {
-      // A bare number for a tensor argument ("target": 3) is a 0-d tensor.
+    else if (roleLevel && typeof v.value === 'number' && isScalarTensorKey(f.key)) {
+      // A bare number for the input or target ("target": 3) is a 0-d tensor; for other keys
+      // ("p": 2 of multi_margin_loss, "weight": 0.5) it stays an option.
       tensors.push(finishTensor({ shape: [], data: Float64Array.of(v.value), dtype: v.integer ? 'int64' : 'float64', offset: v.offset, length: v.length }, name, f.key));
     } else if (roleLevel) options[name] = v.value;
   }

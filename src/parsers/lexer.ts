@@ -176,7 +176,7 @@ export function scanDecimal(text: string, start: number, end: number, python: bo
     }
     exp10 += sign * x;
   }
-  if (python && ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === Ch.Underscore)) {
+  if (python && c !== 106 && c !== 74 && ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === Ch.Underscore)) {
     throw malformed(text, start, i, 'an operator, a comma or a bracket after the number');
   }
   lastDecimal.end = i;
@@ -349,7 +349,7 @@ export class PyLexer {
   /** The current token quoted for a message (`'torch.randn'`, `the end of the input`). */
   describe(): string {
     if (this.kind === Tok.End) return 'the end of the input';
-    if (this.kind === Tok.String) return describeToken(this.src, this.start);
+    if (this.kind === Tok.String) return `the string '${this.text.slice(0, 24).replace(/[\u0000-\u001f]/g, ' ')}'`;
     const t = this.src.slice(this.start, Math.min(this.stop, this.start + 24));
     return `'${t.replace(/[\u0000-\u001f]/g, ' ')}${this.stop - this.start > 24 ? '…' : ''}'`;
   }

@@ -292,6 +292,7 @@ export class PyParser {
         }
         throw new ParseError(`Attribute '.${attr}' is not supported here: only cast and move methods such as .float() or .to(torch.float32) on a tensor are read.`, attrEnd - attr.length, attr.length);
       }
+      if (this.repr && v.k !== 'name') return v;
       if (this.isOp('(')) {
         if (v.k !== 'name') throw this.lex.error('an operator or the end of the expression', 'only named functions can be called');
         v = this.call(v);

@@ -28,7 +28,9 @@ export function parseReprs(text: string, start = 0, end = text.length): TensorVa
   let from = start;
   while ((m = REPR_CALL.exec(region)) !== null) {
     if (m.index < from) continue;
-    const p = new PyParser(text, m.index, end, { repr: true });
+    // Parse only up to the call's closing parenthesis, so output after it never reaches the lexer.
+    const close = closingParen(text, m.index + m[0].length - 1, end);
+    const p = new PyParser(text, m.index, close < 0 ? end : close + 1, { repr: true });
     const v = p.callExpression();
     if (v.k !== 'tensor') throw new ParseError(`Expected a printed tensor at ${describeToken(text, m.index)}.`, m.index, tokenLength(text, m.index));
     out.push(v);
@@ -43,4 +45,21 @@ export function parseReprs(text: string, start = 0, end = text.length): TensorVa
     return [valueToTensor(p, p.parseWhole(), 'float64')];
   }
   throw new ParseError(`Expected a printed tensor such as 'tensor([...])' or 'array([...])' but found ${describeToken(text, i)}.`, i, tokenLength(text, i));
+}
+
+/** Offset of the `)` closing the `(` at `open`, skipping quoted strings, or -1 before `end`. */
+function closingParen(text: string, open: number, end: number): number {
+  let depth = 0;
+  for (let i = open; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40 || c === 91) depth++;
+    else if (c === 41 || c === 93) {
+      if (--depth === 0) return c === 41 ? i : -1;
+    } else if (c === 34 || c === 39) {
+      const q = text.indexOf(text[i], i + 1);
+      if (q < 0 || q >= end) return -1;
+      i = q;
+    }
+  }
+  return -1;
 }

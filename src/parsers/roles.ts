@@ -52,9 +52,17 @@ const BY_SPELLING = new Map<string, TensorRole>();
 for (const role of TENSOR_ROLES) for (const s of SPELLINGS[role]) BY_SPELLING.set(s, role);
 
 /**
- * The role a key or variable name stands for, or undefined: `"logits"` is the input,
- * `"y_true"` the target. Case and `-` versus `_` do not matter.
+ * The role a key or variable name stands for, or undefined: `"logits"` is the input, `"y_true"`
+ * the target. Case and `-` versus `_` do not matter. A name that is not a known spelling is tried
+ * by its last, then its first `_`-separated word of three letters or more, so
+ * `incorrect_prediction_logits` is an input and `target_shaped` a target; `exact` turns that off
+ * (for scalars, where `label_smoothing` must stay an option).
  */
-export function roleForKey(key: string): TensorRole | undefined {
-  return BY_SPELLING.get(key.trim().toLowerCase().replace(/-/g, '_'));
+export function roleForKey(key: string, exact = false): TensorRole | undefined {
+  const k = key.trim().toLowerCase().replace(/-/g, '_');
+  const known = BY_SPELLING.get(k);
+  if (known !== undefined || exact) return known;
+  const words = k.split('_').filter((w) => w.length >= 3);
+  if (words.length < 2) return undefined;
+  return BY_SPELLING.get(words[words.length - 1]) ?? BY_SPELLING.get(words[0]);
 }
