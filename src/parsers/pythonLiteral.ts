@@ -838,9 +838,7 @@ export function parsePythonTensors(text: string, start = 0, end = text.length, o
   }
   const found: PythonTensor[] = [];
   let statementError: ParseError | undefined;
-  let statements = 0;
   for (const s of splitStatements(text, start, end)) {
-    statements++;
     const head = text.slice(s.start, Math.min(s.end, s.start + 16));
     if (STATEMENT_KEYWORDS.test(head) || /^[%!@]/.test(head)) continue;
     // `a = b = expr` and `a = expr`: names then the expression.
@@ -865,7 +863,7 @@ export function parsePythonTensors(text: string, start = 0, end = text.length, o
     }
   }
   if (found.length > 0) return found;
-  throw statements > 1 && statementError ? statementError : firstError;
+  throw statementError ?? firstError;
 }
 
 /** Logical lines of Python source: split at newlines and `;` outside brackets and strings. */
