@@ -70,11 +70,32 @@ function buildTables(): void {
 }
 
 /**
- * `(head * 10^tailDigits + tail) * 10^exp10`, correctly rounded, or NaN when the caller must fall
- * back to `Number(text)`. `head` has at most 15 digits, `tail` at most 4 (`tailDigits` of them).
- * The sign is the caller's.
+ * The result slot of {@link digitsToDouble}. A double returned from a function that is not inlined
+ * is boxed on the heap; a store into a Float64Array is not, so the hot loops read results here.
  */
-export function digitsToDouble(head: number, tailDigits: number, tail: number, exp10: number): number {
+export const decimalResult = new Float64Array(1);
+
+/**
+ * Stores `(head * 10^tailDigits + tail) * 10^exp10`, correctly rounded, in `decimalResult[0]` and
+ * returns true, or returns false when the caller must fall back to `Number(text)`. `head` has at
+ * most 15 digits, `tail` at most 4 (`tailDigits` of them). The sign is the caller's.
+ */
+export function digitsToDouble(head: number, tailDigits: number, tail: number, exp10: number): boolean {
+  decimalDigits[0] = head;
+  decimalDigits[1] = tail;
+  return convertDigits(tailDigits, exp10);
+}
+
+/**
+ * `head` and `tail` for {@link convertDigits}. Passing a double that is not a small integer to a
+ * function that is not inlined boxes it, so the scanners hand the digits over in a typed array.
+ */
+export const decimalDigits = new Float64Array(2);
+
+/** {@link digitsToDouble} with `head` and `tail` in {@link decimalDigits}. */
+export function convertDigits(tailDigits: number, exp10: number): boolean {
+  const head = decimalDigits[0];
+  const tail = decimalDigits[1];
   let wh = head;
   let wl = 0;
   if (tailDigits !== 0) {
@@ -99,9 +120,15 @@ export function digitsToDouble(head: number, tailDigits: number, tail: number, e
       wl = lo - (wh - u);
     }
   }
-  if (wh === 0) return 0;
-  if (wl === 0 && exp10 >= -22 && exp10 <= 22) return exp10 >= 0 ? wh * EXACT[exp10] : wh / EXACT[-exp10];
-  if (exp10 < MIN_EXP || exp10 > MAX_EXP) return NaN;
+  if (wh === 0) {
+    decimalResult[0] = 0;
+    return true;
+  }
+  if (wl === 0 && exp10 >= -22 && exp10 <= 22) {
+    decimalResult[0] = exp10 >= 0 ? wh * EXACT[exp10] : wh / EXACT[-exp10];
+    return true;
+  }
+  if (exp10 < MIN_EXP || exp10 > MAX_EXP) return false;
   const ph = POW_HI[exp10 - MIN_EXP];
   const pl = POW_LO[exp10 - MIN_EXP];
   const p = wh * ph;
@@ -116,5 +143,6 @@ export function digitsToDouble(head: number, tailDigits: number, tail: number, e
   const yl = perr - (yh - p);
   const margin = yh * MARGIN;
   const r = yh + (yl + margin);
-  return r === yh + (yl - margin) ? r : NaN;
+  decimalResult[0] = r;
+  return r === yh + (yl - margin);
 }

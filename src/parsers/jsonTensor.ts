@@ -15,7 +15,7 @@
 import { DType, formatShape, numel } from '../engine/tensor';
 import { castInPlace, dtypeFromName } from './dtypes';
 import { describeToken, ParseError, tokenLength } from './errors';
-import { Ch, lastDecimal, scanDecimal, skipSpace } from './lexer';
+import { Ch, decimalValue, lastDecimal, readDecimal, scanDecimal, skipSpace } from './lexer';
 import { makeResult, OptionValue, ParsedTensor, ParseResult } from './parseResult';
 import { roleForKey } from './roles';
 
@@ -37,22 +37,26 @@ export class Float64Builder {
 
   /** Appends a value. */
   push(v: number): void {
-    if (this.length === this.buf.length) this.grow();
+    if (this.length === this.buf.length) this.buf = grow(this.buf);
     this.buf[this.length++] = v;
   }
 
-  /** The values pushed since `from`, in a new array when that saves more than an eighth of the buffer. */
-  finish(from = 0): Float64Array {
-    const n = this.length - from;
-    if (from === 0 && n >= this.buf.length - (this.buf.length >>> 3)) return this.buf.subarray(0, n);
-    return this.buf.slice(from, this.length);
+  /** The values pushed from `from` to `to`: a view of the buffer when that wastes at most an eighth of it, else a copy. */
+  finish(from = 0, to = this.length): Float64Array {
+    return from === 0 ? trim(this.buf, to) : this.buf.slice(from, to);
   }
+}
 
-  private grow(): void {
-    const next = new Float64Array(Math.ceil(this.buf.length * 1.5) + 16);
-    next.set(this.buf);
-    this.buf = next;
-  }
+/** `buf` grown by half. */
+function grow(buf: Float64Array): Float64Array {
+  const next = new Float64Array(Math.ceil(buf.length * 1.5) + 16);
+  next.set(buf);
+  return next;
+}
+
+/** The first `len` values of `buf`: a view when that wastes at most an eighth of it, else a copy. */
+function trim(buf: Float64Array, len: number): Float64Array {
+  return len >= buf.length - (buf.length >>> 3) ? buf.subarray(0, len) : buf.slice(0, len);
 }
 
 /** The shape, values and integer-ness of one scanned array. */
@@ -67,7 +71,7 @@ interface ScannedArray {
  * Estimates how many numbers `text[start, end)` holds from the comma density of its first 4 KB,
  * so the builder is allocated once at about the right size.
  */
-function estimateCount(text: string, start: number, end: number): number {
+export function estimateCount(text: string, start: number, end: number): number {
   const probeEnd = Math.min(end, start + 4096);
   let commas = 1;
   for (let i = start; i < probeEnd; i++) if (text.charCodeAt(i) === Ch.Comma) commas++;
@@ -130,7 +134,9 @@ function nonFiniteString(s: string): number | undefined {
  * at depth d, `shape[d]` the length every array at depth d must have (set by the first one to close).
  */
 export function scanJsonArray(text: string, start: number, end: number): ScannedArray {
-  const out = new Float64Builder(estimateCount(text, start, end));
+  // The builder's buffer, held in locals so the hot loop stores straight into it.
+  let buf: Float64Array = new Float64Array(estimateCount(text, start, end));
+  let len = 0;
   const counts: number[] = [];
   const shape: number[] = [];
   /** Offset of the `[` of the open array at each depth, for errors that underline a whole row. */
@@ -189,15 +195,15 @@ export function scanJsonArray(text: string, start: number, end: number): Scanned
         }
         let v: number;
         if (c >= Ch.Zero && c <= Ch.Nine) {
-          v = scanDecimal(text, i, end, false);
+          i = scanDecimal(text, i, end, false);
+          v = decimalValue[0];
           if (!lastDecimal.integer) integer = false;
-          i = lastDecimal.end;
         } else if (c === Ch.Minus) {
           const c1 = i + 1 < end ? text.charCodeAt(i + 1) : -1;
           if (c1 >= Ch.Zero && c1 <= Ch.Nine) {
-            v = -scanDecimal(text, i + 1, end, false);
+            i = scanDecimal(text, i + 1, end, false);
+            v = -decimalValue[0];
             if (!lastDecimal.integer) integer = false;
-            i = lastDecimal.end;
           } else if (text.startsWith('Infinity', i + 1)) {
             v = -Infinity;
             integer = false;
@@ -227,7 +233,8 @@ export function scanJsonArray(text: string, start: number, end: number): Scanned
           throw new ParseError(`Expected a number or '[' but found ${describeToken(text, i)}.`, i, tokenLength(text, i));
         }
         counts[depth - 1]++;
-        out.push(v);
+        if (len === buf.length) buf = grow(buf);
+        buf[len++] = v;
         wantValue = false;
         justOpened = false;
         continue;
@@ -263,7 +270,7 @@ export function scanJsonArray(text: string, start: number, end: number): Scanned
   }
   const ndim = leafDepth === -1 ? maxDepth : leafDepth;
   const finalShape = shape.slice(0, ndim);
-  return { shape: finalShape, data: out.finish(), integer: integer && out.length > 0, end: i };
+  return { shape: finalShape, data: trim(buf, len), integer: integer && len > 0, end: i };
 }
 
 /** One field of a JSON object: a tensor, a scalar, or a nested object's fields. */
@@ -335,11 +342,11 @@ function scanScalar(text: string, i: number, end: number): { value: OptionValue;
     return { value: s.value, end: s.end, integer: false };
   }
   if (c >= Ch.Zero && c <= Ch.Nine) {
-    const v = scanDecimal(text, i, end, false);
+    const v = readDecimal(text, i, end, false);
     return { value: v, end: lastDecimal.end, integer: lastDecimal.integer };
   }
   if (c === Ch.Minus && isDigitAt(text, i + 1, end)) {
-    const v = -scanDecimal(text, i + 1, end, false);
+    const v = -readDecimal(text, i + 1, end, false);
     return { value: v, end: lastDecimal.end, integer: lastDecimal.integer };
   }
   for (const [word, value] of [

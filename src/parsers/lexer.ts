@@ -3,7 +3,7 @@
  * literals (straight to a double, no substring unless the fast conversion is unsure), and a
  * Python tokenizer that reuses one token object instead of allocating one per token.
  */
-import { digitsToDouble } from './decimal';
+import { convertDigits, decimalDigits, decimalResult } from './decimal';
 import { ParseError, describeToken, tokenLength } from './errors';
 
 /** Character codes the scanners compare against. */
@@ -75,12 +75,16 @@ export const lastDecimal = {
   integer: true,
 };
 
+/** The value of the last {@link scanDecimal}, in a typed array so that reading it allocates nothing. */
+export const decimalValue = decimalResult;
+
 /** Longest exponent kept exactly; larger ones saturate (the value is 0 or infinite anyway). */
 const MAX_EXPONENT = 100000;
 
 /**
  * Scans an unsigned decimal literal starting at `start` (a digit, or `.` in Python syntax) and
- * returns its value, correctly rounded; {@link lastDecimal} gets the end and whether it was an integer.
+ * returns its end offset; its value, correctly rounded, is in `decimalValue[0]`, and
+ * {@link lastDecimal} gets the end and whether it was an integer. {@link readDecimal} returns the value.
  *
  * JSON syntax (`python` false) is `0|[1-9][0-9]*` then optional `.digits` and `e[+-]digits`.
  * Python syntax also allows `1.`, `.5`, `1.e-03` (numpy prints) and `_` between digits.
@@ -181,10 +185,19 @@ export function scanDecimal(text: string, start: number, end: number, python: bo
   }
   lastDecimal.end = i;
   lastDecimal.integer = integer;
-  const v = exact ? digitsToDouble(head, tailDigits, tail, exp10) : NaN;
-  if (v === v) return v;
-  const literal = text.slice(start, i);
-  return Number(underscores ? literal.replace(/_/g, '') : literal);
+  decimalDigits[0] = head;
+  decimalDigits[1] = tail;
+  if (!exact || !convertDigits(tailDigits, exp10)) {
+    const literal = text.slice(start, i);
+    decimalResult[0] = Number(underscores ? literal.replace(/_/g, '') : literal);
+  }
+  return i;
+}
+
+/** {@link scanDecimal}, returning the value instead (for code off the hot paths). */
+export function readDecimal(text: string, start: number, end: number, python: boolean): number {
+  scanDecimal(text, start, end, python);
+  return decimalResult[0];
 }
 
 /** A malformed-number error that quotes the literal so far and the character found. */
@@ -192,6 +205,13 @@ function malformed(text: string, start: number, at: number, expected: string): P
   const found = describeToken(text, at);
   return new ParseError(`Malformed number '${text.slice(start, at)}': expected ${expected} but found ${found}.`, at, tokenLength(text, at));
 }
+
+/** The `op` code of `**`. */
+export const POW = 0x2a2a;
+
+/** Operator texts by character code, for the punctuation the lexer does not slice. */
+const OP_TEXT: string[] = [];
+for (const c of '()[],-+') OP_TEXT[c.charCodeAt(0)] = c;
 
 /** Kinds of Python token. */
 export const enum Tok {
@@ -221,8 +241,10 @@ export class PyLexer {
   value = 0;
   /** True for a Number token without `.` or exponent. */
   integer = false;
-  /** Operator, name, or decoded string contents. */
+  /** Name or decoded string contents; for an Op, the operator. */
   text = '';
+  /** For an Op token: its character code, or {@link POW} for `**`. */
+  op = 0;
   private pos: number;
 
   /** @param src the whole text (offsets are into it). */
@@ -272,13 +294,14 @@ export class PyLexer {
     }
     const c = s.charCodeAt(i);
     if (isDigit(c) || (c === Ch.Dot && i + 1 < end && isDigit(s.charCodeAt(i + 1)))) {
-      if (c === Ch.Zero && i + 1 < end && /[xXoObB]/.test(s[i + 1])) {
+      const c1 = c === Ch.Zero && i + 1 < end ? s.charCodeAt(i + 1) | 32 : 0;
+      if (c1 === 120 || c1 === 111 || c1 === 98) {
         throw new ParseError(`Number ${describeToken(s, i)} is not a decimal literal: write it in decimal.`, i, tokenLength(s, i));
       }
-      this.value = scanDecimal(s, i, end, true);
+      this.stop = this.pos = scanDecimal(s, i, end, true);
+      this.value = decimalResult[0];
       this.integer = lastDecimal.integer;
       this.kind = Tok.Number;
-      this.stop = this.pos = lastDecimal.end;
       if (this.pos < end && (s.charCodeAt(this.pos) === 106 || s.charCodeAt(this.pos) === 74)) {
         throw new ParseError(`Complex number '${s.slice(i, this.pos + 1)}' is not supported: a loss takes real tensors.`, i, this.pos + 1 - i);
       }
@@ -306,6 +329,14 @@ export class PyLexer {
     }
     let len = 1;
     if (c === Ch.Star && s.charCodeAt(i + 1) === Ch.Star && i + 1 < end) len = 2;
+    else if (c === Ch.Comma || c === Ch.RBracket || c === Ch.LBracket || c === Ch.LParen || c === Ch.RParen || c === Ch.Minus || c === Ch.Plus) {
+      // The common punctuation, without a substring.
+      this.kind = Tok.Op;
+      this.op = c;
+      this.text = OP_TEXT[c];
+      this.stop = this.pos = i + 1;
+      return;
+    }
     else if (c === Ch.Dot && s.startsWith('...', i) && i + 2 < end) {
       this.kind = Tok.Ellipsis;
       this.text = '...';
@@ -315,6 +346,7 @@ export class PyLexer {
       throw new ParseError(`Unexpected character ${describeToken(s, i)}: a tensor literal holds only numbers, brackets, commas and arithmetic.`, i, 1);
     }
     this.kind = Tok.Op;
+    this.op = len === 2 ? POW : c;
     this.text = s.slice(i, i + len);
     this.stop = this.pos = i + len;
   }

@@ -27,8 +27,8 @@
 import { DType, formatShape, numel } from '../engine/tensor';
 import { castInPlace, dtypeFromName, dtypeFromPythonName } from './dtypes';
 import { ParseError } from './errors';
-import { MAX_DIMS } from './jsonTensor';
-import { PyLexer, Tok } from './lexer';
+import { estimateCount, Float64Builder, MAX_DIMS } from './jsonTensor';
+import { Ch, PyLexer, Tok } from './lexer';
 
 /** Deepest nesting of calls, parentheses and operators; deeper input is refused, not recursed into. */
 export const MAX_EXPRESSION_DEPTH = 200;
@@ -46,10 +46,23 @@ interface NumVal {
   end: number;
 }
 
-/** A list or tuple; items are numbers or nested sequences. */
+/**
+ * A list or tuple. Its numbers are not stored here but in the parser's one leaf buffer, in source
+ * order, which for a rectangular literal is row-major order: `[from, to)` is this sequence's slice
+ * of it, so the tensor's data needs no per-row arrays and no flattening copy.
+ */
 interface SeqVal {
   k: 'seq';
-  items: (number | SeqVal)[];
+  /** Nested sequences, in order. */
+  kids: SeqVal[];
+  /** Number of items (numbers and sequences). */
+  count: number;
+  /** Index of the first number item, or -1. */
+  firstNum: number;
+  /** Index of the first sequence item, or -1. */
+  firstKid: number;
+  from: number;
+  to: number;
   int: boolean;
   start: number;
   end: number;
@@ -192,6 +205,8 @@ export class PyParser {
   readonly lex: PyLexer;
   private depth = 0;
   private seqDepth = 0;
+  /** Every number of every sequence, in source order. */
+  private readonly leaves: Float64Builder;
   private readonly repr: boolean;
 
   /** Parses `text[start, end)`; offsets stay relative to `text`. */
@@ -202,6 +217,7 @@ export class PyParser {
     options: PythonParseOptions = {},
   ) {
     this.repr = options.repr === true;
+    this.leaves = new Float64Builder(end - start > 4096 ? estimateCount(text, start, end) : 64);
     this.lex = new PyLexer(text, start, end);
   }
 
@@ -355,11 +371,12 @@ export class PyParser {
     const start = this.lex.start;
     this.lex.next();
     this.open(start);
+    const from = this.leaves.length;
     if (this.isOp(')')) {
       const end = this.lex.stop;
       this.lex.next();
       this.close();
-      return { k: 'seq', items: [], int: true, start, end };
+      return this.emptySeq(start, end);
     }
     const first = this.element();
     if (this.isOp(')')) {
@@ -368,7 +385,7 @@ export class PyParser {
       return first;
     }
     if (!this.isOp(',') && !this.repr) throw this.lex.error("',' or ')'");
-    return this.sequenceRest(')', start, first);
+    return this.sequenceRest(')', start, from, first);
   }
 
   /** `[ ... ]`, at the opening bracket. */
@@ -376,18 +393,25 @@ export class PyParser {
     const start = this.lex.start;
     this.lex.next();
     this.open(start);
+    const from = this.leaves.length;
     if (this.isOp(close)) {
       const end = this.lex.stop;
       this.lex.next();
       this.close();
-      return { k: 'seq', items: [], int: true, start, end };
+      return this.emptySeq(start, end);
     }
-    return this.sequenceRest(close, start, this.element());
+    return this.sequenceRest(close, start, from, this.element());
+  }
+
+  private emptySeq(start: number, end: number): SeqVal {
+    const at = this.leaves.length;
+    return { k: 'seq', kids: [], count: 0, firstNum: -1, firstKid: -1, from: at, to: at, int: true, start, end };
   }
 
   /** The rest of a sequence after its first element; the cursor is on `,` or the closer. */
-  private sequenceRest(close: string, start: number, first: Val): SeqVal {
-    const seq: SeqVal = { k: 'seq', items: [], int: true, start, end: start };
+  private sequenceRest(close: string, start: number, from: number, first: Val): SeqVal {
+    const seq: SeqVal = { k: 'seq', kids: [], count: 0, firstNum: -1, firstKid: -1, from, to: from, int: true, start, end: start };
+    const leaves = this.leaves;
     this.addItem(seq, first);
     const lex = this.lex;
     for (;;) {
@@ -396,22 +420,34 @@ export class PyParser {
         if (lex.kind === Tok.Op && lex.text === close) break;
       } else if (lex.kind === Tok.Op && lex.text === close) break;
       else if (!this.repr || lex.kind === Tok.End) throw lex.error(`',' or '${close}'`);
-      // Fast path: a plain number followed by a separator needs no expression machinery.
-      if (lex.kind === Tok.Number && !this.repr) {
-        const v = lex.value;
-        const int = lex.integer;
+      // Fast path: a plain number, or '-' and a number, followed by a separator needs no
+      // expression machinery; anything else is re-read from the element's start.
+      const closeCode = close.charCodeAt(0);
+      if (!this.repr && (lex.kind === Tok.Number || (lex.kind === Tok.Op && lex.op === Ch.Minus))) {
         const at = lex.start;
-        lex.next();
-        if ((lex.kind as Tok) === Tok.Op && (lex.text === ',' || lex.text === close)) {
-          seq.items.push(v);
-          if (!int) seq.int = false;
-          continue;
+        let sign = 1;
+        if (lex.kind === Tok.Op) {
+          sign = -1;
+          lex.next();
+        }
+        if ((lex.kind as Tok) === Tok.Number) {
+          const v = sign * lex.value;
+          const int = lex.integer;
+          lex.next();
+          if ((lex.kind as Tok) === Tok.Op && (lex.op === Ch.Comma || lex.op === closeCode)) {
+            leaves.push(v);
+            if (seq.firstNum < 0) seq.firstNum = seq.count;
+            seq.count++;
+            if (!int) seq.int = false;
+            continue;
+          }
         }
         lex.reset(at);
       }
       this.addItem(seq, this.element());
     }
     seq.end = lex.stop;
+    seq.to = leaves.length;
     lex.next();
     this.close();
     return seq;
@@ -448,12 +484,16 @@ export class PyParser {
 
   private addItem(seq: SeqVal, v: Val): void {
     if (v.k === 'seq') {
-      seq.items.push(v);
+      seq.kids.push(v);
+      if (seq.firstKid < 0) seq.firstKid = seq.count;
+      seq.count++;
       if (!v.int) seq.int = false;
       return;
     }
     const n = this.asNumber(v, 'a list element');
-    seq.items.push(n.v);
+    this.leaves.push(n.v);
+    if (seq.firstNum < 0) seq.firstNum = seq.count;
+    seq.count++;
     if (!n.int) seq.int = false;
   }
 
@@ -719,36 +759,28 @@ export class PyParser {
       return { shape: [], data: Float64Array.of(n.v), int: n.int };
     }
     const shape: number[] = [];
-    for (let x: number | SeqVal = v; typeof x !== 'number'; x = x.items[0]) {
-      shape.push(x.items.length);
-      if (x.items.length === 0) break;
-    }
-    const data = new Float64Array(numel(shape));
-    let k = 0;
+    for (let x: SeqVal | undefined = v; x; x = x.firstKid === 0 ? x.kids[0] : undefined) shape.push(x.count);
     const path: number[] = [];
     const walk = (s: SeqVal, d: number): void => {
-      if (s.items.length !== shape[d]) {
+      if (s.count !== shape[d]) {
         throw new ParseError(
-          `Ragged array: row [${path.join(', ')}] has ${s.items.length} ${d < shape.length - 1 ? 'rows' : 'values'} but row [${path.map(() => 0).join(', ')}] has ${shape[d]}: make every row the same length.`,
+          `Ragged array: row [${path.join(', ')}] has ${s.count} ${d < shape.length - 1 ? 'rows' : 'values'} but row [${path.map(() => 0).join(', ')}] has ${shape[d]}: make every row the same length.`,
           s.start,
           s.end - s.start,
         );
       }
       const leaf = d === shape.length - 1;
-      for (let i = 0; i < s.items.length; i++) {
-        const x = s.items[i];
-        if (leaf) {
-          if (typeof x !== 'number') throw mixed([...path, i], true, x);
-          data[k++] = x;
-        } else {
-          if (typeof x === 'number') throw mixed([...path, i], false, s);
-          path.push(i);
-          walk(x, d + 1);
-          path.pop();
-        }
+      if (leaf && s.firstKid >= 0) throw mixed([...path, s.firstKid], true, s.kids[0]);
+      if (!leaf && s.firstNum >= 0) throw mixed([...path, s.firstNum], false, s);
+      if (leaf) return;
+      for (let i = 0; i < s.kids.length; i++) {
+        path.push(i);
+        walk(s.kids[i], d + 1);
+        path.pop();
       }
     };
     walk(v, 0);
+    const data = this.leaves.finish(v.from, v.to);
     return { shape, data, int: v.int && data.length > 0 };
   }
 
