@@ -15,7 +15,7 @@
 import { DType, formatShape, numel } from '../engine/tensor';
 import { castInPlace, dtypeFromName } from './dtypes';
 import { describeToken, ParseError, tokenLength } from './errors';
-import { Ch, decimalValue, lastDecimal, readDecimal, scanDecimal, skipSpace } from './lexer';
+import { Ch, decimalValue, lastDecimal, readDecimal, scanDecimal, scanJsonNumber, skipSpace } from './lexer';
 import { makeResult, OptionValue, ParsedTensor, ParseResult } from './parseResult';
 import { roleForKey } from './roles';
 
@@ -137,6 +137,8 @@ export function scanJsonArray(text: string, start: number, end: number): Scanned
   // The builder's buffer, held in locals so the hot loop stores straight into it.
   let buf: Float64Array = new Float64Array(estimateCount(text, start, end));
   let len = 0;
+  /** True when the array may run to the end of the text, so the unbounded number scan is safe. */
+  const toEnd = end === text.length;
   const counts: number[] = [];
   const shape: number[] = [];
   /** Offset of the `[` of the open array at each depth, for errors that underline a whole row. */
@@ -195,13 +197,13 @@ export function scanJsonArray(text: string, start: number, end: number): Scanned
         }
         let v: number;
         if (c >= Ch.Zero && c <= Ch.Nine) {
-          i = scanDecimal(text, i, end, false);
+          i = toEnd ? scanJsonNumber(text, i) : scanDecimal(text, i, end, false);
           v = decimalValue[0];
           if (!lastDecimal.integer) integer = false;
         } else if (c === Ch.Minus) {
           const c1 = i + 1 < end ? text.charCodeAt(i + 1) : -1;
           if (c1 >= Ch.Zero && c1 <= Ch.Nine) {
-            i = scanDecimal(text, i + 1, end, false);
+            i = toEnd ? scanJsonNumber(text, i + 1) : scanDecimal(text, i + 1, end, false);
             v = -decimalValue[0];
             if (!lastDecimal.integer) integer = false;
           } else if (text.startsWith('Infinity', i + 1)) {

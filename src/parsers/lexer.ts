@@ -194,6 +194,75 @@ export function scanDecimal(text: string, start: number, end: number, python: bo
   return i;
 }
 
+/**
+ * {@link scanDecimal} for JSON numbers in a text read to its end, specialised for the array hot
+ * loop: no `_`, no bounds test per character (`charCodeAt` past the end gives NaN, which no digit
+ * test accepts), and leading zeros skipped once instead of tested per digit. Returns the end offset;
+ * the value is in `decimalValue[0]`, and `lastDecimal.integer` says whether it was an integer.
+ */
+export function scanJsonNumber(text: string, start: number): number {
+  let i = start;
+  let c = text.charCodeAt(i);
+  let head = 0;
+  let taken = 0;
+  let tail = 0;
+  let tailDigits = 0;
+  let exp10 = 0;
+  let exact = true;
+  if (c === Ch.Zero) {
+    c = text.charCodeAt(++i);
+    if (c >= Ch.Zero && c <= Ch.Nine) return scanDecimal(text, start, text.length, false);
+  } else {
+    while (c >= Ch.Zero && c <= Ch.Nine) {
+      if (taken < 15) {
+        head = head * 10 + (c - Ch.Zero);
+        taken++;
+      } else if (taken < 19) {
+        tail = tail * 10 + (c - Ch.Zero);
+        tailDigits++;
+        taken++;
+      } else {
+        exact = false;
+        exp10++;
+      }
+      c = text.charCodeAt(++i);
+    }
+  }
+  let integer = true;
+  if (c === Ch.Dot) {
+    integer = false;
+    c = text.charCodeAt(++i);
+    const fracStart = i;
+    if (taken === 0) {
+      while (c === Ch.Zero) {
+        exp10--;
+        c = text.charCodeAt(++i);
+      }
+    }
+    while (c >= Ch.Zero && c <= Ch.Nine) {
+      if (taken < 15) {
+        head = head * 10 + (c - Ch.Zero);
+        taken++;
+        exp10--;
+      } else if (taken < 19) {
+        tail = tail * 10 + (c - Ch.Zero);
+        tailDigits++;
+        taken++;
+        exp10--;
+      } else exact = false;
+      c = text.charCodeAt(++i);
+    }
+    if (i === fracStart) return scanDecimal(text, start, text.length, false);
+  }
+  if (c === Ch.LowerE || c === Ch.UpperE) return scanDecimal(text, start, text.length, false);
+  lastDecimal.end = i;
+  lastDecimal.integer = integer;
+  decimalDigits[0] = head;
+  decimalDigits[1] = tail;
+  if (!exact || !convertDigits(tailDigits, exp10)) decimalResult[0] = Number(text.slice(start, i));
+  return i;
+}
+
 /** {@link scanDecimal}, returning the value instead (for code off the hot paths). */
 export function readDecimal(text: string, start: number, end: number, python: boolean): number {
   scanDecimal(text, start, end, python);

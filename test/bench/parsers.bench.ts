@@ -69,12 +69,14 @@ interface Run {
   retainedBytes: number;
 }
 
-/** Times `parse` `reps` times (median), measuring memory around one extra run. */
+/** Times `parse` `reps` times after a warm-up run (median), measuring memory around the last run. */
 function measure(parse: () => { shape: readonly number[]; data: Float64Array }, expectLength: number, reps: number): Run {
   const times: number[] = [];
   let peakBytes = NaN;
   let retainedBytes = NaN;
   for (let r = 0; r < reps + 1; r++) {
+    // Twice: typed-array backing stores of the previous run are released by the first collection.
+    gc?.();
     gc?.();
     const before = allocated();
     const t0 = process.hrtime.bigint();
@@ -83,7 +85,7 @@ function measure(parse: () => { shape: readonly number[]; data: Float64Array }, 
     const after = allocated();
     if (out.data.length !== expectLength || !Number.isFinite(out.data[expectLength - 1])) throw new Error('bench: wrong parse result');
     if (r > 0) times.push(seconds);
-    if (gc && r === 0) {
+    if (gc && r === reps) {
       peakBytes = after - before;
       gc();
       retainedBytes = allocated() - before;
