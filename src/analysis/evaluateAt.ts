@@ -1,0 +1,231 @@
+/**
+ * The query behind hovers: what is under the cursor in a cell, evaluated statically.
+ *
+ * The innermost expression at the offset is found in the cell's syntax tree. A variable or a
+ * literal shows as itself (a tensor, a number, or the loss it holds). Otherwise (an operator, a
+ * method, a callee such as `criterion` or `F.cross_entropy`) the expression grows outward through
+ * arithmetic, attribute and method chains, subscripts and the callee of a call (never out of a
+ * call's argument list, a tuple or a print), so a hover anywhere on `kl(a, b) * T * T` or
+ * `kl_output.mean()` shows the whole value with the loss call it comes from.
+ */
+import type { Finding } from '../engine/diagnostics';
+import { diagnose } from '../engine/diagnostics';
+import { Breakdown, lossBreakdown } from '../engine/breakdown';
+import type { OpArgs } from '../engine/op';
+import type { Tensor } from '../engine/tensor';
+import type { SourceRange } from '../parsers/parseResult';
+import { Env, Evaluator, EvalFailure, toFailure } from './evaluator';
+import { CellInput, analyzeCells } from './notebook';
+import type { Expr, Span } from './syntax';
+import type { PyValue } from './values';
+
+/** A loss call, or arithmetic around one, under the cursor. */
+export interface LossResult {
+  readonly kind: 'loss';
+  /** The registry op of the loss call the value comes from. */
+  readonly op: string;
+  /** Its arguments, complete with PyTorch's defaults. */
+  readonly args: OpArgs;
+  /** The value of the whole expression: the loss tensor, or what arithmetic, `.mean()` or `.item()` made of it. */
+  readonly value: Tensor | number;
+  /** The loss op's own output (before any arithmetic around it). */
+  readonly lossOutput: Tensor;
+  /** The source text of the loss call (in the line that defined the name, when the value came through one). */
+  readonly callText: string;
+  /** The hovered expression, in the cell source. */
+  readonly range: SourceRange;
+  readonly expressionText: string;
+  /** Where inputs came from when not computed from literals, e.g. "input: from the printed output, 4 decimals". */
+  readonly provenance: readonly string[];
+  /** CE = H(p) + KL(p‖q) per row, for the ops with a target distribution. */
+  readonly breakdown?: Breakdown;
+  /** What looks wrong about the call. */
+  readonly findings?: readonly Finding[];
+}
+
+/** A tensor under the cursor (a name, a literal, an expression that is not a loss). */
+export interface TensorResult {
+  readonly kind: 'tensor';
+  readonly tensor: Tensor;
+  readonly range: SourceRange;
+  readonly expressionText: string;
+  /** The variable, when the cursor is on one. */
+  readonly name?: string;
+  readonly requiresGrad?: boolean;
+  readonly provenance: readonly string[];
+}
+
+/** A plain Python number under the cursor (`1.3832 - 1.3443`). */
+export interface NumberResult {
+  readonly kind: 'number';
+  readonly value: number;
+  readonly range: SourceRange;
+  readonly expressionText: string;
+  readonly provenance: readonly string[];
+}
+
+/** A value Loss Lens cannot compute statically, with the name and the reason. */
+export interface UnknownResult {
+  readonly kind: 'unknown';
+  readonly name: string;
+  readonly reason: string;
+  readonly range: SourceRange;
+}
+
+/** An expression torch would reject (shape mismatch, bad reduction...) or a refused call (`eval`, `open`). */
+export interface ErrorResult {
+  readonly kind: 'error';
+  readonly message: string;
+  /** The refused call or failing name, when there is one. */
+  readonly name?: string;
+  readonly range: SourceRange;
+}
+
+/** What {@link evaluateAt} returns. */
+export type EvaluateResult = LossResult | TensorResult | NumberResult | UnknownResult | ErrorResult;
+
+/** Direct children of a node, with whether the parent "continues" the child's value (see the file comment). */
+function children(e: Expr): { child: Expr; continues: boolean }[] {
+  switch (e.k) {
+    case 'attr':
+      return [{ child: e.obj, continues: true }];
+    case 'call':
+      return [{ child: e.fn, continues: true }, ...e.args.map((a) => ({ child: a, continues: false })), ...e.keywords.map((k) => ({ child: k.value, continues: false }))];
+    case 'index':
+      return [{ child: e.obj, continues: true }, ...e.items.map((i) => ({ child: i, continues: false }))];
+    case 'slice':
+      return [e.lo, e.hi, e.step].filter((x): x is Expr => x !== undefined).map((child) => ({ child, continues: false }));
+    case 'bin':
+      return [{ child: e.l, continues: true }, { child: e.r, continues: true }];
+    case 'unary':
+      return [{ child: e.operand, continues: true }];
+    case 'tuple':
+    case 'list':
+      return e.items.map((child) => ({ child, continues: false }));
+    case 'fstring':
+      return e.parts.filter((p): p is Exclude<typeof p, string> => typeof p !== 'string').map((p) => ({ child: p.expr, continues: false }));
+    default:
+      return [];
+  }
+}
+
+function contains(s: Span, offset: number): boolean {
+  return s.start <= offset && offset <= s.end;
+}
+
+/** The path from `root` to the innermost node containing `offset`. */
+function pathTo(root: Expr, offset: number): { node: Expr; continues: boolean }[] {
+  const path: { node: Expr; continues: boolean }[] = [{ node: root, continues: false }];
+  for (;;) {
+    const cur = path[path.length - 1].node;
+    // `offset` is the character under the cursor: a child owns [start, end).
+    const next = children(cur).find((k) => k.child.start <= offset && offset < k.child.end);
+    if (!next) return path;
+    path.push({ node: next.child, continues: next.continues });
+  }
+}
+
+function isPrintCall(e: Expr): boolean {
+  return e.k === 'call' && e.fn.k === 'name' && (e.fn.id === 'print' || e.fn.id === 'display');
+}
+
+/**
+ * What is under the cursor at `offset` in cell `cellIndex`, evaluated with the names of the
+ * earlier cells and lines; `null` when the offset is not on an expression Loss Lens reads
+ * (an import, a skipped line, whitespace). Never throws.
+ */
+export function evaluateAt(cells: readonly CellInput[], cellIndex: number, offset: number): EvaluateResult | null {
+  try {
+    return evaluateAtInner(cells, cellIndex, offset);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return { kind: 'error', message: `Loss Lens could not evaluate this: ${message}`, range: { offset, length: 0 } };
+  }
+}
+
+function evaluateAtInner(cells: readonly CellInput[], cellIndex: number, offset: number): EvaluateResult | null {
+  if (cellIndex < 0 || cellIndex >= cells.length) return null;
+  const analysis = analyzeCells(cells.slice(0, cellIndex + 1));
+  const cell = analysis.cells[cellIndex];
+  const sts = cell.parsed.statements;
+  const at = sts.findIndex((s) => s.start <= offset && offset <= s.end);
+  if (at < 0) return null;
+  const st = sts[at];
+  if (st.kind !== 'assign' && st.kind !== 'expr') return null;
+  const source = cell.parsed.source;
+  let target: Expr;
+  let name: string | undefined;
+  if (st.kind === 'assign' && offset < st.value.start) {
+    const t = st.targets.find((x) => contains(x, offset));
+    target = st.value;
+    if (t && t.k === 'name') name = t.id;
+  } else {
+    const path = pathTo(st.value, offset);
+    let i = path.length - 1;
+    const ev = new Evaluator(source, cell.envBefore[at]);
+    const inner = path[i].node;
+    if (inner.k === 'name' || inner.k === 'literal') {
+      // A variable or literal shows as itself; a module, loss object or method grows into its call.
+      let v: PyValue | undefined;
+      try {
+        v = ev.eval(inner);
+      } catch {
+        v = undefined;
+      }
+      const callable = v !== undefined && (v.k === 'module' || v.k === 'lossModule' || v.k === 'activation' || v.k === 'method');
+      if (!callable || !path[i].continues) return describe(source, inner, cell.envBefore[at], inner.k === 'name' ? inner.id : undefined);
+    }
+    while (i > 0 && path[i].continues && !isPrintCall(path[i - 1].node)) i--;
+    target = path[i].node;
+    if (target.k === 'name') name = target.id;
+    if (isPrintCall(target) || target.k === 'tuple' || target.k === 'list' || target.k === 'fstring' || target.k === 'str') return null;
+  }
+  return describe(source, target, cell.envBefore[at], name);
+}
+
+function describe(source: string, e: Expr, env: Env | null, name: string | undefined): EvaluateResult | null {
+  const range: SourceRange = { offset: e.start, length: e.end - e.start };
+  const expressionText = source.slice(e.start, e.end);
+  const ev = new Evaluator(source, env);
+  let v: PyValue;
+  try {
+    v = ev.eval(e);
+  } catch (err) {
+    const f = err instanceof EvalFailure ? err.failure : toFailure(err, e, source);
+    if (f.kind === 'unknown') return { kind: 'unknown', name: f.name ?? name ?? expressionText, reason: f.reason, range };
+    return { kind: 'error', message: f.reason, ...(f.name !== undefined ? { name: f.name } : {}), range };
+  }
+  const provenance = ev.notes;
+  const loss = v.k === 'tensor' || v.k === 'num' ? v.loss : undefined;
+  if (loss) {
+    let breakdown: Breakdown | undefined;
+    let findings: readonly Finding[] | undefined;
+    try {
+      breakdown = lossBreakdown(loss.op, loss.args) ?? undefined;
+    } catch {
+      breakdown = undefined;
+    }
+    try {
+      findings = diagnose(loss.op, loss.args);
+    } catch {
+      findings = undefined;
+    }
+    return {
+      kind: 'loss',
+      op: loss.op,
+      args: loss.args,
+      value: v.k === 'tensor' ? v.t : (v as PyValue & { k: 'num' }).v,
+      lossOutput: loss.output,
+      callText: loss.text,
+      range,
+      expressionText,
+      provenance,
+      ...(breakdown ? { breakdown } : {}),
+      ...(findings ? { findings } : {}),
+    };
+  }
+  if (v.k === 'tensor') return { kind: 'tensor', tensor: v.t, range, expressionText, provenance, ...(name !== undefined ? { name } : {}), ...(v.requiresGrad ? { requiresGrad: true } : {}) };
+  if (v.k === 'list' && v.t) return { kind: 'tensor', tensor: v.t, range, expressionText, provenance, ...(name !== undefined ? { name } : {}) };
+  if (v.k === 'num') return { kind: 'number', value: v.v, range, expressionText, provenance };
+  return null;
+}
