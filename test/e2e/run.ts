@@ -24,7 +24,8 @@ function e2eFiles(dir: string): string[] {
 }
 
 const t0 = Date.now();
-const mocha = new Mocha({ reporter: join(repoRoot, 'test', 'support', 'countingReporter.js'), timeout: 60_000 });
+// LOSS_LENS_GREP runs only the matching tests.
+const mocha = new Mocha({ reporter: join(repoRoot, 'test', 'support', 'countingReporter.js'), timeout: 60_000, grep: process.env.LOSS_LENS_GREP || undefined });
 for (const file of e2eFiles(__dirname)) mocha.addFile(file);
 
 let failures = 0;

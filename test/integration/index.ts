@@ -29,7 +29,8 @@ function testFiles(dir: string): string[] {
 
 /** Runs the suites under this folder. Rejects when any test fails, so VS Code exits with 1. */
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, reporter: 'spec' });
+  // LOSS_LENS_GREP (inherited through code-server's environment) runs only the matching tests.
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, reporter: 'spec', grep: process.env.LOSS_LENS_GREP || undefined });
   for (const file of testFiles(__dirname)) mocha.addFile(file);
   const results: SuiteResults = { passed: 0, failed: 0, pending: 0, failures: [] };
   const save = (): void => {

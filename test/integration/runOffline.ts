@@ -10,6 +10,7 @@ import { format } from 'node:util';
 import { launchBrowser, type Browser } from '../e2e/support/browser';
 import { assertCodeServerInstalled, fixturesWorkspace, integrationIndex, repoRoot } from '../e2e/support/paths';
 import { createRunDir, removeRunDir, startCodeServer, type CodeServer } from '../e2e/support/server';
+import { installTestExtensions } from '../e2e/support/testExtensions';
 import { screenshot } from '../e2e/support/workbench';
 import type { SuiteResults } from './index';
 
@@ -38,6 +39,7 @@ async function main(): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
+    installTestExtensions(runDir);
     server = await startCodeServer({ runDir, env: { LOSS_LENS_TEST_RESULTS: resultsFile } });
     browser = await launchBrowser(runDir);
     const { page } = browser;

@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { launchBrowser, type Browser } from './browser';
 import { assertCodeServerInstalled, fixturesWorkspace, repoRoot } from './paths';
 import { createRunDir, removeRunDir, startCodeServer, type CodeServer, type RunDir } from './server';
+import { installTestExtensions } from './testExtensions';
 import { waitForWorkbench } from './workbench';
 
 /** What the UI tests drive. */
@@ -29,6 +30,7 @@ export function session(): Session {
 export async function startSession(): Promise<Session> {
   assertCodeServerInstalled();
   const runDir = createRunDir('e2e');
+  installTestExtensions(runDir);
   const server = await startCodeServer({ runDir });
   let browser: Browser | undefined;
   try {
