@@ -25,6 +25,18 @@ export function sum(values: ArrayLike<number>, start = 0, end = values.length): 
 }
 
 /**
+ * Throws `invalid_reduction` unless `reduction` is one of `choices`: the check every loss makes
+ * when called directly (the registry also checks choices before calling).
+ */
+export function checkReduction(op: string, reduction: string, choices: readonly string[] = ['none', 'mean', 'sum']): void {
+  if (!choices.includes(reduction)) {
+    const quoted = choices.map((c) => `'${c}'`);
+    const list = quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}` : quoted.join('');
+    throw new EngineError('invalid_reduction', op, `reduction='${reduction}' is not valid; use ${list}.`);
+  }
+}
+
+/**
  * Reduces per-element losses of shape `shape`: `none` returns them as a tensor, `sum` adds them
  * (0 for none), `mean` divides the sum by `divisor` (default: the count; a mean over zero elements
  * is NaN).

@@ -99,7 +99,7 @@ function checkArg(op: string, spec: ArgSpec, v: ArgValue): ArgValue {
     throw new EngineError('invalid_argument', op, `argument '${spec.name}' cannot be None (${spec.doc})`);
   }
   const bad = (what: string): never => {
-    throw new EngineError(spec.name === 'reduction' ? 'invalid_reduction' : 'invalid_argument', op, `argument '${spec.name}' must be ${what}, got ${describe(v)}.`);
+    throw new EngineError(/(^|_)reduction$/.test(spec.name) ? 'invalid_reduction' : 'invalid_argument', op, `argument '${spec.name}' must be ${what}, got ${describe(v)}.`);
   };
   switch (spec.kind) {
     case 'tensor':

@@ -7,10 +7,10 @@
  */
 import { EngineError } from '../errors';
 import { OpArgs, OpSpec, reductionArg } from '../op';
-import { reduceLoss, upstreamGrad } from '../reduce';
+import { checkReduction, reduceLoss, upstreamGrad } from '../reduce';
 import { softplus, sigmoid } from '../scalar';
 import { Tensor, broadcastShapes, broadcastTo, formatShape, sameShape } from '../tensor';
-import { ClassReduction, assertReduction } from './crossEntropy';
+import { ClassReduction } from './crossEntropy';
 
 /** Options of {@link binaryCrossEntropy}, with PyTorch's names and defaults. */
 export interface BinaryCrossEntropyOptions {
@@ -98,7 +98,7 @@ function elementwiseBackward(
 function resolveBce(input: Tensor, target: Tensor, options: BinaryCrossEntropyOptions): { w: Float64Array | null; reduction: ClassReduction } {
   const op = 'binary_cross_entropy';
   const reduction = options.reduction ?? 'mean';
-  assertReduction(op, reduction);
+  checkReduction(op, reduction);
   checkSameShape(op, input, target);
   const w = expandToInput(op, 'weight', options.weight, input);
   for (let k = 0; k < input.data.length; k++) {
@@ -156,7 +156,7 @@ export function binaryCrossEntropyBackward(input: Tensor, target: Tensor, option
 function resolveBceLogits(input: Tensor, target: Tensor, options: BinaryCrossEntropyWithLogitsOptions): { w: Float64Array | null; p: Float64Array | null; reduction: ClassReduction } {
   const op = 'binary_cross_entropy_with_logits';
   const reduction = options.reduction ?? 'mean';
-  assertReduction(op, reduction);
+  checkReduction(op, reduction);
   checkSameShape(op, input, target);
   return { w: expandToInput(op, 'weight', options.weight, input), p: expandToInput(op, 'pos_weight', options.pos_weight, input), reduction };
 }

@@ -11,7 +11,7 @@
 import { EngineError } from '../errors';
 import { axisView, kernels } from '../kernels';
 import { OpArgs, OpSpec, reductionArg } from '../op';
-import { reduceLoss, sum, upstreamGrad } from '../reduce';
+import { checkReduction, reduceLoss, sum, upstreamGrad } from '../reduce';
 import { Tensor, formatShape, isFloating, sameShape } from '../tensor';
 
 /** The reductions cross_entropy and nll_loss accept. */
@@ -56,16 +56,6 @@ export interface ClassLossTerms {
 export interface CrossEntropyGrad {
   readonly input: Tensor;
   readonly target?: Tensor;
-}
-
-/**
- * Throws `invalid_reduction` unless `reduction` is one of `choices`. Shared by the loss families
- * whose functions can be called without the registry (which checks choices itself).
- */
-export function assertReduction(op: string, reduction: string, choices: readonly string[] = ['none', 'mean', 'sum']): void {
-  if (!choices.includes(reduction)) {
-    throw new EngineError('invalid_reduction', op, `reduction='${reduction}' is not valid; use ${choices.map((c) => `'${c}'`).join(', ')}.`);
-  }
 }
 
 /** The `[outer, C, inner]` view of a class-dim input, and the per-row shape. */
@@ -275,7 +265,7 @@ export function crossEntropyTerms(input: Tensor, target: Tensor, options: CrossE
  */
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   const reduction = options.reduction ?? 'mean';
-  assertReduction('cross_entropy', reduction);
+  checkReduction('cross_entropy', reduction);
   const { loss, divisor } = crossEntropyTerms(input, target, options);
   return reduceLoss('cross_entropy', loss.data, loss.shape, reduction, divisor);
 }
@@ -326,7 +316,7 @@ function classIndexGradLogp(layout: ClassLayout, target: Tensor, w: Float64Array
  */
 export function crossEntropyBackward(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}, gradOutput: Tensor | null = null): CrossEntropyGrad {
   const reduction = options.reduction ?? 'mean';
-  assertReduction('cross_entropy', reduction);
+  checkReduction('cross_entropy', reduction);
   const { layout, logp: lazyLogp, w, eps, ignoreIndex, probabilities } = resolveCrossEntropy(input, target, options);
   const logp = lazyLogp();
   const C = layout.classes;
@@ -381,7 +371,7 @@ export function nllLossTerms(input: Tensor, target: Tensor, options: NllLossOpti
  */
 export function nllLoss(input: Tensor, target: Tensor, options: NllLossOptions = {}): Tensor {
   const reduction = options.reduction ?? 'mean';
-  assertReduction('nll_loss', reduction);
+  checkReduction('nll_loss', reduction);
   const { loss, divisor } = nllLossTerms(input, target, options);
   return reduceLoss('nll_loss', loss.data, loss.shape, reduction, divisor);
 }
@@ -392,7 +382,7 @@ export function nllLoss(input: Tensor, target: Tensor, options: NllLossOptions =
  */
 export function nllLossBackward(input: Tensor, target: Tensor, options: NllLossOptions = {}, gradOutput: Tensor | null = null): Tensor {
   const reduction = options.reduction ?? 'mean';
-  assertReduction('nll_loss', reduction);
+  checkReduction('nll_loss', reduction);
   const { layout, w, ignoreIndex } = resolveNll(input, target, options);
   const divisor = reduction === 'mean' ? targetWeightSum(target, w, ignoreIndex) : 1;
   const g = upstreamGrad(gradOutput, reduction, layout.rows, divisor);

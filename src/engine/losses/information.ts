@@ -9,9 +9,8 @@
 import { EngineError } from '../errors';
 import { kernels } from '../kernels';
 import { OpArgs, OpSpec, reductionArg } from '../op';
-import { reduceLoss, sum, upstreamGrad } from '../reduce';
+import { checkReduction, reduceLoss, sum, upstreamGrad } from '../reduce';
 import { Tensor, formatShape, numel, sameShape, scalar } from '../tensor';
-import { assertReduction } from './crossEntropy';
 
 /**
  * `x · ln y` with `0 · ln y = 0` for any `y` that is not NaN, as `torch.xlogy`: the convention
@@ -206,7 +205,7 @@ function jsMixture(p: Float64Array, k: number, n: number): Float64Array {
 export function jsDivergence(probs: Tensor, options: JsDivergenceOptions = {}): Tensor {
   const op = 'js_divergence';
   const reduction = options.reduction ?? 'mean';
-  assertReduction(op, reduction);
+  checkReduction(op, reduction);
   const { k, rows, size, rowShape } = jsView(op, probs);
   const n = rows * size;
   const p = probs.data;
@@ -236,7 +235,7 @@ export function jsDivergence(probs: Tensor, options: JsDivergenceOptions = {}): 
 export function jsDivergenceBackward(probs: Tensor, options: JsDivergenceOptions = {}, gradOutput: Tensor | null = null): Tensor {
   const op = 'js_divergence';
   const reduction = options.reduction ?? 'mean';
-  assertReduction(op, reduction);
+  checkReduction(op, reduction);
   const { k, rows, size } = jsView(op, probs);
   const n = rows * size;
   const p = probs.data;

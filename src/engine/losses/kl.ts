@@ -6,9 +6,8 @@
  * `log_target` is true.
  */
 import { OpArgs, OpSpec, reductionArg } from '../op';
-import { reduceLoss, upstreamGrad } from '../reduce';
+import { checkReduction, reduceLoss, upstreamGrad } from '../reduce';
 import { Tensor, broadcastShapes, broadcastTo, numel, sumToShape } from '../tensor';
-import { assertReduction } from './crossEntropy';
 
 /** The reductions kl_div accepts. */
 export type KlReduction = 'none' | 'batchmean' | 'sum' | 'mean';
@@ -49,7 +48,7 @@ function broadcastPair(input: Tensor, target: Tensor): { shape: number[]; x: Flo
  */
 export function klDivTerms(input: Tensor, target: Tensor, options: KlDivOptions = {}): KlDivTerms {
   const reduction = options.reduction ?? 'mean';
-  assertReduction('kl_div', reduction, KL_REDUCTIONS);
+  checkReduction('kl_div', reduction, KL_REDUCTIONS);
   const { shape, x, t, n } = broadcastPair(input, target);
   const out = new Float64Array(n);
   if (options.log_target) {
@@ -89,7 +88,7 @@ export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {})
  */
 export function klDivBackward(input: Tensor, target: Tensor, options: KlDivOptions = {}, gradOutput: Tensor | null = null): { input: Tensor; target: Tensor } {
   const reduction = options.reduction ?? 'mean';
-  assertReduction('kl_div', reduction, KL_REDUCTIONS);
+  checkReduction('kl_div', reduction, KL_REDUCTIONS);
   const { shape, x, t, n } = broadcastPair(input, target);
   const g = upstreamGrad(gradOutput, reduction, n, klDivisor(input, n, reduction));
   const gx = new Float64Array(n);

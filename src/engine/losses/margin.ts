@@ -14,10 +14,10 @@ import { EngineError } from '../errors';
 import { axisView } from '../kernels';
 import type { ArgSpec, OpArgs, OpSpec } from '../op';
 import { reductionArg } from '../op';
-import { reduceLoss, sum, upstreamGrad } from '../reduce';
+import { checkReduction, reduceLoss, sum, upstreamGrad } from '../reduce';
 import { logSigmoid, sigmoid, softplus } from '../scalar';
 import { Tensor, broadcastShapes, broadcastTo, formatShape, isFloating, numel, sameShape, sumToShape, tensor } from '../tensor';
-import { Grads, PointwiseLoss, ReductionOptions, broadcastOperands, checkReduction, pointwiseLoss, pointwiseLossBackward } from './regression';
+import { Grads, PointwiseLoss, ReductionOptions, broadcastOperands, pointwiseLoss, pointwiseLossBackward } from './regression';
 
 /** Options of the losses with a `margin`. */
 export interface MarginOptions extends ReductionOptions {

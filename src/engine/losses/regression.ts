@@ -10,7 +10,7 @@
 import { EngineError } from '../errors';
 import type { ArgSpec, OpArgs, OpSpec } from '../op';
 import { reductionArg } from '../op';
-import { reduceLoss, upstreamGrad } from '../reduce';
+import { checkReduction, reduceLoss, upstreamGrad } from '../reduce';
 import { Tensor, broadcastShapes, broadcastTo, formatShape, isFloating, numel, sameShape, sumToShape, tensor } from '../tensor';
 
 /** Gradients by argument name, as `OpSpec.backward` returns them. */
@@ -32,15 +32,6 @@ export interface PointwiseLoss {
   readonly value: Elementwise;
   /** ∂l/∂operand, by argument name, for the operands that get a gradient. */
   readonly partials: Readonly<Record<string, Elementwise>>;
-}
-
-const REDUCTIONS = ['none', 'mean', 'sum'];
-
-/** Rejects a `reduction` other than 'none', 'mean' and 'sum' (for calls that bypass the registry). */
-export function checkReduction(op: string, reduction: string): void {
-  if (!REDUCTIONS.includes(reduction)) {
-    throw new EngineError('invalid_reduction', op, `reduction='${reduction}' is not valid; use 'none', 'mean' or 'sum'.`);
-  }
 }
 
 /**

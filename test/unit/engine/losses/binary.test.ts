@@ -92,7 +92,7 @@ describe('engine/losses/binary', () => {
       throwsEngine(
         () => binaryCrossEntropy(probs, targets, { reduction: 'batchmean' as 'mean' }),
         'invalid_reduction',
-        "binary_cross_entropy: reduction='batchmean' is not valid; use 'none', 'mean', 'sum'.",
+        "binary_cross_entropy: reduction='batchmean' is not valid; use 'none', 'mean' or 'sum'.",
       );
     });
   });

@@ -219,7 +219,7 @@ describe('engine/losses/crossEntropy', () => {
       throwsEngine(
         () => crossEntropy(logits, labels, { reduction: 'batchmean' as 'mean' }),
         'invalid_reduction',
-        "cross_entropy: reduction='batchmean' is not valid; use 'none', 'mean', 'sum'.",
+        "cross_entropy: reduction='batchmean' is not valid; use 'none', 'mean' or 'sum'.",
       );
     });
 

@@ -252,7 +252,7 @@ describe('engine/losses/information', () => {
     });
 
     it('rejects batchmean and a 1-d input', () => {
-      throwsEngine(() => jsDivergence(f([2, 2], [1, 0, 0, 1]), { reduction: 'batchmean' as 'mean' }), 'invalid_reduction', "js_divergence: reduction='batchmean' is not valid; use 'none', 'mean', 'sum'.");
+      throwsEngine(() => jsDivergence(f([2, 2], [1, 0, 0, 1]), { reduction: 'batchmean' as 'mean' }), 'invalid_reduction', "js_divergence: reduction='batchmean' is not valid; use 'none', 'mean' or 'sum'.");
       throwsEngine(() => jsDivergence(f([2], [0.5, 0.5])), 'invalid_argument', 'js_divergence: probs [2] needs at least 2 dims; stack k distributions on dim 0 as [k, ..., C].');
       assert.throws(() => registry.call('js_divergence', { probs: f([2, 2], [1, 0, 0, 1]), reduction: 'avg' }), (e: { code?: string }) => e.code === 'invalid_reduction');
     });

@@ -117,7 +117,7 @@ describe('engine/losses/kl', () => {
     );
     assert.throws(
       () => klDiv(logQ, p, { reduction: 'batch' as 'mean' }),
-      (e: unknown) => e instanceof EngineError && e.code === 'invalid_reduction' && e.message === "kl_div: reduction='batch' is not valid; use 'none', 'batchmean', 'sum', 'mean'.",
+      (e: unknown) => e instanceof EngineError && e.code === 'invalid_reduction' && e.message === "kl_div: reduction='batch' is not valid; use 'none', 'batchmean', 'sum' or 'mean'.",
     );
     assert.throws(() => registry.call('kl_div', { input: logQ, target: p, reduction: 'avg' }), (e: unknown) => e instanceof EngineError && e.code === 'invalid_reduction');
   });
