@@ -17,7 +17,7 @@ import type { SourceRange } from '../parsers/parseResult';
 import { Env, Evaluator, EvalFailure, toFailure } from './evaluator';
 import { CellInput, analyzeCells } from './notebook';
 import type { Expr, Span } from './syntax';
-import type { PyValue } from './values';
+import type { LossOrigin, PyValue } from './values';
 
 /** A loss call, or arithmetic around one, under the cursor. */
 export interface LossResult {
@@ -156,9 +156,11 @@ function evaluateAtInner(cells: readonly CellInput[], cellIndex: number, offset:
   let target: Expr;
   let name: string | undefined;
   if (st.kind === 'assign' && offset < st.value.start) {
+    // On an assigned name: its binding after this line (so a printed value stands in when needed).
     const t = st.targets.find((x) => contains(x, offset));
+    const envAfter = at + 1 < sts.length ? cell.envBefore[at + 1] : cell.envOut;
+    if (t && t.k === 'name') return describe(source, { k: 'name', id: t.id, start: t.start, end: t.end }, envAfter, t.id);
     target = st.value;
-    if (t && t.k === 'name') name = t.id;
   } else {
     const path = pathTo(st.value, offset);
     let i = path.length - 1;
@@ -183,6 +185,27 @@ function evaluateAtInner(cells: readonly CellInput[], cellIndex: number, offset:
   return describe(source, target, cell.envBefore[at], name);
 }
 
+/** Breakdown and findings per loss call, computed once: both walk every element of a large input. */
+const EXPLAINED = new WeakMap<LossOrigin, { breakdown?: Breakdown; findings?: readonly Finding[] }>();
+
+function explain(loss: LossOrigin): { breakdown?: Breakdown; findings?: readonly Finding[] } {
+  const hit = EXPLAINED.get(loss);
+  if (hit) return hit;
+  const out: { breakdown?: Breakdown; findings?: readonly Finding[] } = {};
+  try {
+    out.breakdown = lossBreakdown(loss.op, loss.args) ?? undefined;
+  } catch {
+    out.breakdown = undefined;
+  }
+  try {
+    out.findings = diagnose(loss.op, loss.args);
+  } catch {
+    out.findings = undefined;
+  }
+  EXPLAINED.set(loss, out);
+  return out;
+}
+
 function describe(source: string, e: Expr, env: Env | null, name: string | undefined): EvaluateResult | null {
   const range: SourceRange = { offset: e.start, length: e.end - e.start };
   const expressionText = source.slice(e.start, e.end);
@@ -198,18 +221,7 @@ function describe(source: string, e: Expr, env: Env | null, name: string | undef
   const provenance = ev.notes;
   const loss = v.k === 'tensor' || v.k === 'num' ? v.loss : undefined;
   if (loss) {
-    let breakdown: Breakdown | undefined;
-    let findings: readonly Finding[] | undefined;
-    try {
-      breakdown = lossBreakdown(loss.op, loss.args) ?? undefined;
-    } catch {
-      breakdown = undefined;
-    }
-    try {
-      findings = diagnose(loss.op, loss.args);
-    } catch {
-      findings = undefined;
-    }
+    const { breakdown, findings } = explain(loss);
     return {
       kind: 'loss',
       op: loss.op,

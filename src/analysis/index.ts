@@ -17,3 +17,4 @@ export { pyFloatRepr, pyStr, torchRepr } from './values';
 export type { PyValue } from './values';
 export { readNotebookJson, escapeControlCharactersInStrings } from './notebookJson';
 export type { NotebookCodeCell } from './notebookJson';
+export { formatLossHover, formatTensorHover, formatProblemHover, formatNumberHover, MAX_HOVER_ROWS, TOP_ENTRIES } from './hoverText';
