@@ -176,21 +176,17 @@ class StatementReader {
       return skipped(this.src, span, `'${lex.text}' statements are not followed: Loss Lens reads assignments, imports and expressions.`);
     }
     if (lex.kind === Tok.End) return skipped(this.src, span, 'The line is empty.');
-    const first = p.exprList();
     // Augmented assignment: `x += e` reads as `x = x + e`.
-    if (lex.kind === Tok.Op && '+-*/'.includes(lex.text) && lex.text.length === 1 && first.k === 'name') {
-      const op = lex.text as BinaryOp;
-      const opStart = lex.start;
-      p.next();
-      if (p.isOp('=') && p.lex.start === opStart + 1) {
-        p.next();
-        const rhs = p.exprList();
-        p.expectEnd();
-        const value: Expr = { k: 'bin', op, l: first, r: rhs, start: first.start, end: rhs.end };
-        return { kind: 'assign', targets: [{ k: 'name', id: first.id, start: first.start, end: first.end }], value, ...span };
-      }
-      throw new ParseError(`Expected '${op}=' but found '${op}' followed by ${p.lex.describe()}.`, opStart, 1);
+    const aug = /^([A-Za-z_]\w*)\s*(\/\/|\*\*|[-+*/])=(?!=)/.exec(this.src.slice(this.start, Math.min(this.end, this.start + 256)));
+    if (aug) {
+      const rhs = new ExprParser(this.src, this.start + aug[0].length, this.end);
+      const value = rhs.exprList();
+      rhs.expectEnd();
+      const nameEnd = this.start + aug[1].length;
+      const l: Expr = { k: 'name', id: aug[1], start: this.start, end: nameEnd };
+      return { kind: 'assign', targets: [{ k: 'name', id: aug[1], start: this.start, end: nameEnd }], value: { k: 'bin', op: aug[2] as BinaryOp, l, r: value, start: this.start, end: value.end }, ...span };
     }
+    const first = p.exprList();
     if (!p.isOp('=')) {
       p.expectEnd();
       return { kind: 'expr', value: first, ...span };
