@@ -29,7 +29,7 @@ describe('analysis/hoverText', () => {
     assert.ok(r2?.kind === 'loss', JSON.stringify(r2));
     const md = formatLossHover(r2);
     assert.ok(!/H\(p\) \+ KL/.test(md));
-    assert.match(md, /`F\.cross_entropy\(F\.softmax\(x, dim=1\), y\) \* 2` from `F\.cross_entropy\(F\.softmax\(x, dim=1\), y\)` = /);
+    assert.match(md, /^\*\*cross\\_entropy\*\* = \*\*2\.92363\*\*\n\n`l` from `F\.cross_entropy\(F\.softmax\(x, dim=1\), y\)` = 1\.46182/);
     assert.match(md, /_x: from the printed output, 4 decimals_/);
     assert.match(md, /⚠️ .*softmax/i);
   });
