@@ -8,6 +8,7 @@ import { softmaxSelection } from './host/commands/softmaxSelection';
 import { SoftmaxHoverProvider } from './host/hover/softmaxHover';
 import { LossLensPanel, type OpenPanelResult } from './host/panel/lossLensPanel';
 import { ReportStore } from './host/reportStore';
+import { registerDebugFeature } from './host/debug/debugFeature';
 
 /** How long `lossLens.openPanel` waits for the webview's handshake before resolving `ready: false`. */
 const PANEL_HANDSHAKE_MS = 20_000;
@@ -18,6 +19,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const version = String(context.extension.packageJSON.version ?? '');
   context.subscriptions.push(
     store,
+    registerDebugFeature(),
     vscode.commands.registerCommand(CommandIds.listOps, () => registry.list().map((op) => op.name)),
     vscode.commands.registerCommand(CommandIds.softmaxSelection, () => softmaxSelection(store)),
     vscode.commands.registerCommand(CommandIds.openPanel, (): Promise<OpenPanelResult> => {

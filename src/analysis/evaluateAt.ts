@@ -11,6 +11,7 @@
 import type { Finding } from '../engine/diagnostics';
 import { diagnose } from '../engine/diagnostics';
 import { Breakdown, lossBreakdown } from '../engine/breakdown';
+import { Float32Variant, float32Variants } from '../engine/float32';
 import type { OpArgs } from '../engine/op';
 import type { Tensor } from '../engine/tensor';
 import type { SourceRange } from '../parsers/parseResult';
@@ -41,6 +42,8 @@ export interface LossResult {
   readonly breakdown?: Breakdown;
   /** What looks wrong about the call. */
   readonly findings?: readonly Finding[];
+  /** What PyTorch itself prints in float32 where that differs from the exact value (engine/float32.ts). */
+  readonly float32?: readonly Float32Variant[];
 }
 
 /** A tensor under the cursor (a name, a literal, an expression that is not a loss). */
@@ -186,12 +189,22 @@ function evaluateAtInner(cells: readonly CellInput[], cellIndex: number, offset:
 }
 
 /** Breakdown and findings per loss call, computed once: both walk every element of a large input. */
-const EXPLAINED = new WeakMap<LossOrigin, { breakdown?: Breakdown; findings?: readonly Finding[] }>();
+interface Explanation {
+  breakdown?: Breakdown;
+  findings?: readonly Finding[];
+  float32?: readonly Float32Variant[];
+}
 
-function explain(loss: LossOrigin): { breakdown?: Breakdown; findings?: readonly Finding[] } {
+const EXPLAINED = new WeakMap<LossOrigin, Explanation>();
+
+function explain(loss: LossOrigin): Explanation {
   const hit = EXPLAINED.get(loss);
   if (hit) return hit;
-  const out: { breakdown?: Breakdown; findings?: readonly Finding[] } = {};
+  const out: Explanation = {};
+  if (loss.output.shape.length === 0) {
+    const variants = float32Variants(loss.op, loss.args, loss.output.data[0]);
+    if (variants.length > 0) out.float32 = variants;
+  }
   try {
     out.breakdown = lossBreakdown(loss.op, loss.args) ?? undefined;
   } catch {
@@ -221,7 +234,7 @@ function describe(source: string, e: Expr, env: Env | null, name: string | undef
   const provenance = ev.notes;
   const loss = v.k === 'tensor' || v.k === 'num' ? v.loss : undefined;
   if (loss) {
-    const { breakdown, findings } = explain(loss);
+    const { breakdown, findings, float32 } = explain(loss);
     return {
       kind: 'loss',
       op: loss.op,
@@ -234,6 +247,7 @@ function describe(source: string, e: Expr, env: Env | null, name: string | undef
       provenance,
       ...(breakdown ? { breakdown } : {}),
       ...(findings ? { findings } : {}),
+      ...(float32 ? { float32 } : {}),
     };
   }
   if (v.k === 'tensor') return { kind: 'tensor', tensor: v.t, range, expressionText, provenance, ...(name !== undefined ? { name } : {}), ...(v.requiresGrad ? { requiresGrad: true } : {}) };

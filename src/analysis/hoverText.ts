@@ -89,6 +89,11 @@ export function formatLossHover(r: LossResult): string {
   const options = Object.entries(r.args).map(([k, v]) => `${k}=${formatArg(v)}`);
   out.push('', `${esc('Arguments')}: ${options.map(code).join(', ')}`);
   if (r.breakdown && distributionTarget(r)) out.push('', ...breakdownLines(r, r.breakdown));
+  if (r.float32 && r.float32.length > 0) {
+    out.push('', `${esc('PyTorch computes this in float32 and prints a different number, because its formula cancels')}:`);
+    for (const v of r.float32) out.push(`- ${esc(v.label)}: **${formatValue(v.value)}** from ${code(v.formula)}`);
+    out.push(`- ${esc('Loss Lens (exact for the float32 inputs)')}: **${formatValue(r.lossOutput)}**`);
+  }
   if (r.provenance.length > 0) out.push('', ...r.provenance.map((p) => `- _${esc(p)}_`));
   const findings = r.findings ?? [];
   if (findings.length > 0) {

@@ -22,3 +22,4 @@ export * from './losses/ctc';
 export * from './breakdown';
 export * from './diagnostics';
 export * from './conventions';
+export * from './float32';
