@@ -6,6 +6,7 @@
 import { lossBreakdown, Breakdown } from '../engine/breakdown';
 import { diagnose } from '../engine/diagnostics';
 import { EngineError } from '../engine/errors';
+import { float32Variants } from '../engine/float32';
 import { ArgSpec, ArgValue, OpOutput, OpSpec } from '../engine/op';
 import { registry } from '../engine/registry';
 import { Tensor, formatShape } from '../engine/tensor';
@@ -151,6 +152,10 @@ export async function runOp(opName: string, argv: readonly string[], io: CliIo):
     return EXIT_OK;
   }
   let text = `${describeCall(op, args, new Set(Object.keys(given)))} = ${formatOutput(out)}\n`;
+  const scalarOut = 'shape' in out && (out as Tensor).shape.length === 0 ? (out as Tensor).data[0] : null;
+  for (const v of scalarOut === null ? [] : float32Variants(name, args, scalarOut)) {
+    text += `  ${v.label} prints ${formatExact(v.value)}: its formula ${v.formula} cancels in float32\n`;
+  }
   if (breakdown) text += formatBreakdown(breakdown) + '\n';
   if (findings.length) text += '\n' + formatFindings(findings) + '\n';
   io.stdout(text);

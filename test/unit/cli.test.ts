@@ -60,6 +60,12 @@ describe('cli (loss-lens)', () => {
     assert.ok(Math.abs(JSON.parse(io.out).value - Math.LN2) < 1e-15);
   });
 
+  it("shows PyTorch's float32 prints where its formula cancels (seed 004: BCE with logits at ±50)", async () => {
+    const io = fakeIo();
+    assert.strictEqual(await main(['binary_cross_entropy_with_logits', '--input', 'torch.tensor([50., -50.])', '--target', '[1.0, 0.0]'], io), 0);
+    assert.match(io.out, /= 1\.92874984796\d*e-22\n {2}PyTorch ≥ 2\.0 \(float32\) prints 9\.643749466768692e-23/);
+  });
+
   it('a bad call prints one clear line on stderr and exits 2', async () => {
     const cases: [string[], RegExp][] = [
       [['cross_entropy', '--input', '[[1,2]]', '--target', '[5]'], /^loss-lens: cross_entropy: target\[0\] = 5 is not a class of input \[1,2\]/],
