@@ -9,6 +9,7 @@
  */
 import type { Breakdown } from '../engine/breakdown';
 import type { ArgValue } from '../engine/op';
+import { softmax } from '../engine/softmax';
 import type { Tensor } from '../engine/tensor';
 import { formatNumber, formatRow } from '../shared/format';
 import type { LossResult, TensorResult, UnknownResult, ErrorResult, NumberResult } from './evaluateAt';
@@ -111,16 +112,7 @@ interface RowSummary {
 }
 
 function summarizeRow(row: Float64Array, probabilities: boolean): RowSummary {
-  let p: Float64Array;
-  if (probabilities) p = row;
-  else {
-    let m = -Infinity;
-    for (const v of row) if (v > m) m = v;
-    p = row.map((v) => Math.exp(v - m));
-    let s = 0;
-    for (const v of p) s += v;
-    p = p.map((v) => v / s);
-  }
+  const p = probabilities ? row : softmax({ shape: [row.length], data: row, dtype: 'float64' }, 0).data;
   let entropy = 0;
   let argmax = 0;
   for (let i = 0; i < p.length; i++) {
