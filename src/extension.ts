@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { registry } from './engine/registry';
 import { CommandIds } from './host/commandIds';
 import { softmaxSelection } from './host/commands/softmaxSelection';
-import { SoftmaxHoverProvider } from './host/hover/softmaxHover';
+import { registerEditorFeatures } from './host/commands/editorFeatures';
 import { LossLensPanel, type OpenPanelResult } from './host/panel/lossLensPanel';
 import { ReportStore } from './host/reportStore';
 import { registerDebugFeature } from './host/debug/debugFeature';
@@ -26,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
       const panel = LossLensPanel.createOrShow(context.extensionUri, version, store);
       return panel.whenRendered(PANEL_HANDSHAKE_MS);
     }),
-    SoftmaxHoverProvider.register(),
+    ...registerEditorFeatures(),
     { dispose: () => LossLensPanel.disposeCurrent() },
   );
 }

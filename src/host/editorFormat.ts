@@ -1,21 +1,19 @@
 /**
  * What the editor features say, as plain strings: the `Compute Loss…` notification and log lines,
- * the `Analyze Tensor` report and summary, the tensor hover's markdown, and parse errors with their
- * position. Pure (no `vscode`): the host adapters only wrap these in notifications, output-channel
+ * the `Analyze Tensor` report and summary, the hover markdown around src/analysis's formatters, and
+ * parse errors with their position. Pure (no `vscode`): the host adapters only wrap these in notifications, output-channel
  * lines and `MarkdownString`s, so every word is unit-tested.
  */
+import type { EvaluateResult } from '../analysis/evaluateAt';
+import { formatLossHover, formatNumberHover, formatProblemHover, formatTensorHover } from '../analysis/hoverText';
 import type { Finding } from '../engine/diagnostics';
 import type { ArgValue, OpSpec } from '../engine/op';
 import type { Tensor } from '../engine/tensor';
 import { lineColumn } from '../parsers/errors';
+import type { LocatedTensor } from '../parsers/locate';
 import { formatNumber, formatRow } from '../shared/format';
 import type { LossComputation } from './lossComputation';
-import { topEntries, type TensorAnalysis, type TensorKind } from './tensorAnalysis';
-
-/** Rows a hover shows before "… N more rows". */
-export const HOVER_ROWS = 4;
-/** Softmax entries a hover shows per row. */
-export const HOVER_TOP = 3;
+import type { TensorAnalysis, TensorKind } from './tensorAnalysis';
 
 /** `[2, 3]`. */
 export function shapeText(shape: readonly number[]): string {
@@ -121,28 +119,52 @@ export function tensorSummary(a: TensorAnalysis, source: string): string {
   return `Tensor ${shapeText(a.shape)} from ${source} looks like ${kindText(a.kind)}: argmax per row [${argmax.slice(0, 12).join(', ')}${argmax.length > 12 || more ? ', …' : ''}]${ent}${bad}.`;
 }
 
-/** Markdown for a hover over a tensor: shape, dtype, per row the top softmax entries, entropy and argmax; findings. */
-export function tensorHoverMarkdown(a: TensorAnalysis, title = 'tensor'): string {
-  const lines = [`**Loss Lens** · ${title} ${shapeText(a.shape)} · ${a.dtype} · looks like ${kindText(a.kind)}`, ''];
-  if (a.rows.length && a.classes > 1) {
-    lines.push('| row | top softmax entries | entropy | argmax |', '|---:|---|---:|---:|');
-    for (const r of a.rows.slice(0, HOVER_ROWS)) {
-      const top = topEntries(r.softmax, HOVER_TOP).map(([i, p]) => `${i}: ${formatNumber(p, 4)}`).join(', ');
-      lines.push(`| ${r.row} | ${top} | ${formatNumber(r.entropy, 4)} | ${r.argmax} |`);
-    }
-    if (a.rowCount > HOVER_ROWS) lines.push('', `… ${a.rowCount - HOVER_ROWS} more rows`);
-    lines.push('');
-  } else if (a.numel > 0) {
-    lines.push(`values: \`${formatRow(a.rows[0]?.values ?? [], 4, 8)}\``, '');
-  }
-  lines.push(`min ${formatNumber(a.min, 4)} · max ${formatNumber(a.max, 4)} · mean ${formatNumber(a.mean, 4)}${a.nanCount || a.infCount ? ` · NaN ${a.nanCount} · Inf ${a.infCount}` : ''}`);
-  for (const f of a.findings) lines.push('', `- ${f}`);
-  return lines.join('\n');
+/** Literals with more numbers than this get a short hover (shape and a link to Analyze Tensor). */
+export const MAX_HOVER_NUMBERS = 100_000;
+/** Python files and notebooks larger than this (cells plus outputs, in characters) skip the evaluator in hovers. */
+export const MAX_EVALUATED_CHARS = 2_000_000;
+
+/** The closing line of every Loss Lens hover, with the links it offers. */
+export function hoverTrailer(links: ReadonlyArray<readonly [string, string]>): string {
+  return ['---', '', [...links.map(([label, uri]) => `[${label}](${uri})`), '_Loss Lens_'].join(' · ')].join('\n');
 }
 
-/** Markdown for a hover over a tensor too big to analyse in a hover. */
-export function bigTensorHoverMarkdown(shape: readonly number[], numel: number, limit: number): string {
-  return `**Loss Lens** · tensor ${shapeText(shape)} · ${numel} values\n\nMore than ${limit} values: run **Loss Lens: Analyze Tensor** for the per-row analysis.`;
+/** The hover for what the evaluator found: loss, tensor, number, or why it cannot be computed. */
+export function hoverMarkdown(r: EvaluateResult, panelLink?: string): string {
+  let body: string;
+  switch (r.kind) {
+    case 'loss':
+      body = formatLossHover(r);
+      break;
+    case 'tensor':
+      body = formatTensorHover(r);
+      break;
+    case 'number':
+      body = formatNumberHover(r);
+      break;
+    case 'unknown':
+    case 'error':
+      body = formatProblemHover(r);
+      break;
+  }
+  return `${body}\n\n${hoverTrailer(panelLink ? [['Open in Loss Lens panel', panelLink]] : [])}`;
+}
+
+/**
+ * The hover for a tensor literal or repr found around the cursor, or undefined when the span is
+ * not a tensor. Past {@link MAX_HOVER_NUMBERS} values it shows the shape and a link to Analyze Tensor.
+ */
+export function tensorLiteralMarkdown(located: LocatedTensor, analyzeLink: string): string | undefined {
+  const parsed = located.result?.tensors[0];
+  if (!parsed) return undefined;
+  const t = parsed.tensor;
+  const analyze: [string, string] = ['Analyze Tensor', analyzeLink];
+  if (t.data.length > MAX_HOVER_NUMBERS) {
+    return `**Loss Lens** · tensor ${shapeText(t.shape)} · ${t.dtype} · ${t.data.length} values\n\nMore than ${MAX_HOVER_NUMBERS} values: too many for a hover. Analyze Tensor gives the per-row analysis.\n\n${hoverTrailer([analyze])}`;
+  }
+  const body = formatTensorHover({ tensor: t, provenance: [], ...(parsed.name !== undefined ? { name: parsed.name } : {}), ...(parsed.requiresGrad ? { requiresGrad: true } : {}) });
+  const partial = located.truncated ? '\n\n_Only part of a larger literal was read around the cursor: Analyze Tensor reads the whole of it._' : '';
+  return `${body}${partial}\n\n${hoverTrailer([analyze])}`;
 }
 
 /** A parse error with its position in `text`: `Line 1, column 7: Expected a number or '[' but found 'x'.` */

@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import { registry } from '../../../src/engine/registry';
 import { tensor } from '../../../src/engine/tensor';
-import { bigTensorHoverMarkdown, callText, lossLogLines, lossNotification, positionedError, pythonArg, tensorHoverMarkdown, tensorReportLines, tensorSummary } from '../../../src/host/editorFormat';
+import { callText, hoverMarkdown, lossLogLines, lossNotification, MAX_HOVER_NUMBERS, positionedError, pythonArg, tensorLiteralMarkdown, tensorReportLines, tensorSummary } from '../../../src/host/editorFormat';
+import { locateTensor } from '../../../src/parsers';
 import { computeLoss } from '../../../src/host/lossComputation';
 import { analyzeTensor } from '../../../src/host/tensorAnalysis';
 
@@ -41,12 +42,27 @@ describe('host/editorFormat', () => {
     assert.strictEqual(tensorSummary(a, 'logits.json'), 'Tensor [2, 3] from logits.json looks like logits: argmax per row [0, 1]; entropy [0.8467, 0.6329].');
   });
 
-  it('the tensor hover shows the top softmax entries, entropy and argmax per row, and the finding', () => {
-    const md = tensorHoverMarkdown(analyzeTensor(tensor([1, 3], [0.2, 0.3, 0.5])));
-    assert.match(md, /\*\*Loss Lens\*\* · tensor \[1, 3\] · float64 · looks like probabilities/);
-    assert.match(md, /\| 0 \| 2: 0\.3907, 1: 0\.3199, 0: 0\.2894 \| 1\.0\d+ \| 2 \|/);
-    assert.match(md, /Rows sum to 1: these look like probabilities/);
-    assert.match(bigTensorHoverMarkdown([1000, 1000], 1e6, 100000), /More than 100000 values: run \*\*Loss Lens: Analyze Tensor\*\*/);
+  it('a literal hover shows the tensor through formatTensorHover, a link to Analyze Tensor, and caps big literals', () => {
+    const small = locateTensor('{"p": [[0.2, 0.3, 0.5]]}', 9, { format: 'json' });
+    assert.ok(small);
+    const md = tensorLiteralMarkdown(small, 'command:lossLens.analyzeTensor');
+    assert.match(md ?? '', /shape \*\*\[1, 3\]\*\*/);
+    assert.match(md ?? '', /Rows sum to 1: these look like probabilities/);
+    assert.match(md ?? '', /\[Analyze Tensor\]\(command:lossLens\.analyzeTensor\) · _Loss Lens_$/);
+    const big = `[${new Array(MAX_HOVER_NUMBERS + 1).fill('0.5').join(',')}]`;
+    const located = locateTensor(big, 5, { format: 'json' });
+    assert.ok(located);
+    assert.match(tensorLiteralMarkdown(located, 'command:x') ?? '', /tensor \[100001\] · float64 · 100001 values\n\nMore than 100000 values: too many for a hover/);
+    assert.strictEqual(tensorLiteralMarkdown({ range: { offset: 0, length: 3 }, format: 'json', truncated: false }, 'command:x'), undefined);
+  });
+
+  it('an evaluator result gets the panel link only when it is a loss', () => {
+    const unknown = hoverMarkdown({ kind: 'unknown', name: 'model', reason: '`model` is not defined in the cells above.', range: { offset: 0, length: 5 } });
+    assert.match(unknown, /Loss Lens cannot compute `model`/);
+    assert.doesNotMatch(unknown, /Open in Loss Lens panel/);
+    const loss = hoverMarkdown({ kind: 'loss', op: 'cross_entropy', args: ce.args, value: ce.output, lossOutput: ce.output, callText: 'F.cross_entropy(x, y)', range: { offset: 0, length: 5 }, expressionText: 'F.cross_entropy(x, y)', provenance: [] }, 'command:lossLens.showHoverResult?%5B%22h1%22%5D');
+    assert.match(loss, /\*\*cross_entropy\*\* = \*\*0\.31854\*\*/);
+    assert.match(loss, /\[Open in Loss Lens panel\]\(command:lossLens\.showHoverResult\?%5B%22h1%22%5D\) · _Loss Lens_$/);
   });
 
   it('positions errors by line and column', () => {
