@@ -6,7 +6,8 @@ import { registry } from './engine/registry';
 import { CommandIds } from './host/commandIds';
 import { softmaxSelection } from './host/commands/softmaxSelection';
 import { registerEditorFeatures } from './host/commands/editorFeatures';
-import { LossLensPanel, type OpenPanelResult } from './host/panel/lossLensPanel';
+import { tensor } from './engine/tensor';
+import { openPanel, registerPanel } from './host/panel/registerPanel';
 import { ReportStore } from './host/reportStore';
 import { registerDebugFeature } from './host/debug/debugFeature';
 
@@ -17,17 +18,16 @@ const PANEL_HANDSHAKE_MS = 20_000;
 export function activate(context: vscode.ExtensionContext): void {
   const store = new ReportStore();
   const version = String(context.extension.packageJSON.version ?? '');
+  const panel = registerPanel(context, version);
   context.subscriptions.push(
     store,
     registerDebugFeature(),
     vscode.commands.registerCommand(CommandIds.listOps, () => registry.list().map((op) => op.name)),
     vscode.commands.registerCommand(CommandIds.softmaxSelection, () => softmaxSelection(store)),
-    vscode.commands.registerCommand(CommandIds.openPanel, (): Promise<OpenPanelResult> => {
-      const panel = LossLensPanel.createOrShow(context.extensionUri, version, store);
-      return panel.whenRendered(PANEL_HANDSHAKE_MS);
-    }),
+    vscode.commands.registerCommand(CommandIds.openPanel, () => openPanel(context, panel, PANEL_HANDSHAKE_MS)),
+    // The softmax of the selection goes to the panel as a `softmax` report (shown where the panel is open).
+    store.onDidChange((r) => void panel.showReport({ op: 'softmax', args: { input: tensor(r.shape, r.logits) }, title: 'softmax', source: r.source, reveal: false })),
     ...registerEditorFeatures(),
-    { dispose: () => LossLensPanel.disposeCurrent() },
   );
 }
 

@@ -1,77 +1,306 @@
 /**
- * The Loss Lens panel's script. Posts `ready`, renders each `init`/`update` as a line of text and a
- * bar per probability, and reports back what it rendered with `rendered`.
+ * The Loss Lens webview app (editor-tab panel and bottom view). Posts `ready`, renders each
+ * `init`/`report`/`rowDetail`/`watch`/`error`, and answers `rendered` once the frame is painted.
+ * Small reports come with their tensors: moving a control or selecting a row recomputes here with
+ * the same report code and engine as the host. Large ones ask the host (`recompute`, `selectRow`).
+ * The selected row and the control values live in `setState`, so a reload comes back as it was.
  */
-import { assertNever, type FromWebview, type SoftmaxReport, type ToWebview } from '../src/shared/protocol';
+import { assertNever, type FromWebview, type RenderedValues, type Surface, type ToWebview, type ViewState } from '../src/shared/protocol';
+import { ReportBuilder, type LossReport, type ReportControls, type ReportInputs, type RowDetail } from '../src/shared/report';
+import type { WatchState } from '../src/shared/watch';
+import { decode, encode } from '../src/shared/wire';
+import { chartPng, chartSvg, palette, pruneCharts, resizeCharts } from './charts';
+import { el, fmt, numberCell } from './dom';
+import { heatmapView } from './views/heatmap';
+import { callouts, curveView, distillationView, distributionView, gradientView, jsView, pipelineView, splitView, type ViewSection } from './views/reportViews';
+import { watchChartNames, watchView } from './views/watchView';
 
 interface VsCodeApi {
-  postMessage(message: FromWebview): void;
+  postMessage(message: unknown): void;
+  getState(): ViewState | undefined;
+  setState(state: ViewState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-const vscode = acquireVsCodeApi();
-const SVG = 'http://www.w3.org/2000/svg';
+const api = acquireVsCodeApi();
+const send = (m: FromWebview): void => api.postMessage(encode(m));
 
-/** Four significant digits, as the host formats them. */
-function fmt(x: number): string {
-  return Number.isFinite(x) ? String(Number(x.toPrecision(4))) : String(x);
+let version = '';
+let surface: Surface = (document.body.dataset.surface as Surface) ?? 'panel';
+let report: LossReport | null = null;
+let inputs: ReportInputs | null = null;
+let detail: RowDetail | null = null;
+let watch: WatchState | null = null;
+let error: string | null = null;
+let local: ReportBuilder | null = null;
+let viewState: ViewState = api.getState() ?? { row: 0, controls: null };
+
+function saveState(patch: Partial<ViewState>): void {
+  viewState = { ...viewState, ...patch };
+  api.setState(viewState);
 }
 
-/** Draws the report and returns the text shown and the number of bars. */
-function render(version: string | undefined, report: SoftmaxReport | null): { text: string; bars: number } {
-  const status = document.getElementById('status')!;
-  const result = document.getElementById('result')!;
-  const svg = document.getElementById('bars')!;
-  if (version) status.textContent = `Loss Lens ${version}`;
-  svg.replaceChildren();
-  if (!report) {
-    result.textContent = 'Run “Loss Lens: Softmax of Selection” on a list of logits to see it here.';
-    return { text: result.textContent, bars: 0 };
+/** Rebuilds the report here from the tensors, with `controls` and `row`. */
+function recomputeLocally(controls: ReportControls | null, row: number): void {
+  if (!inputs) return;
+  try {
+    local = new ReportBuilder(inputs, { controls: controls ?? undefined, row });
+    while (local.summarizeChunk(1 << 30)) {
+      /* one chunk */
+    }
+    local.finish();
+    report = local.report();
+    detail = report.selected;
+    error = null;
+  } catch (err) {
+    error = err instanceof Error ? err.message : String(err);
   }
-  // One row of bars per row of the input (the last dim is the class dim).
-  const classes = report.shape.length ? report.shape[report.shape.length - 1] : 1;
-  const rows = Math.max(1, Math.round(report.probabilities.length / Math.max(classes, 1)));
-  const barWidth = 28;
-  const rowHeight = 90;
-  svg.setAttribute('width', String(classes * (barWidth + 8) + 8));
-  svg.setAttribute('height', String(rows * rowHeight));
-  report.probabilities.forEach((p, i) => {
-    const row = Math.floor(i / classes);
-    const col = i % classes;
-    const h = Math.max(1, p * (rowHeight - 20));
-    const rect = document.createElementNS(SVG, 'rect');
-    rect.setAttribute('class', 'bar');
-    rect.setAttribute('x', String(8 + col * (barWidth + 8)));
-    rect.setAttribute('y', String(row * rowHeight + (rowHeight - 16) - h));
-    rect.setAttribute('width', String(barWidth));
-    rect.setAttribute('height', String(h));
-    const title = document.createElementNS(SVG, 'title');
-    title.textContent = `class ${col}: ${fmt(p)}`;
-    rect.appendChild(title);
-    svg.appendChild(rect);
-  });
-  const rowsText: string[] = [];
-  for (let r = 0; r < rows; r++) rowsText.push(`[${report.probabilities.slice(r * classes, (r + 1) * classes).map(fmt).join(', ')}]`);
-  result.textContent = `softmax of ${report.source}: ${rows > 1 ? `[${rowsText.join(', ')}]` : rowsText[0]}`;
-  return { text: result.textContent, bars: report.probabilities.length };
 }
 
-window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
-  const message = event.data;
+function sameControls(a: ReportControls | null, b: ReportControls): boolean {
+  return !!a && a.temperature === b.temperature && a.labelSmoothing === b.labelSmoothing && a.alpha === b.alpha && a.reduction === b.reduction;
+}
+
+/** Takes a report from the host; re-applies the saved controls and row when they differ. */
+function takeReport(next: LossReport | null, nextInputs: ReportInputs | null, restore: boolean): void {
+  report = next;
+  inputs = nextInputs;
+  local = null;
+  detail = next?.selected ?? null;
+  error = null;
+  if (!next) return;
+  if (!restore) {
+    saveState({ row: next.selected?.row ?? 0, controls: next.controls });
+    return;
+  }
+  const wantRow = Math.min(viewState.row, Math.max(0, next.rowCount - 1));
+  const wantControls = viewState.controls && viewState.controls.reduction !== undefined ? viewState.controls : null;
+  const controlsDiffer = wantControls !== null && !sameControls(wantControls, next.controls);
+  if (inputs && (controlsDiffer || wantRow !== (next.selected?.row ?? 0))) recomputeLocally(controlsDiffer ? wantControls : null, wantRow);
+  else if (!inputs && controlsDiffer) send({ type: 'recompute', controls: wantControls!, row: wantRow });
+  else if (!inputs && wantRow !== (next.selected?.row ?? 0)) send({ type: 'selectRow', row: wantRow });
+  else saveState({ row: next.selected?.row ?? 0, controls: next.controls });
+}
+
+function selectRow(row: number): void {
+  if (!report) return;
+  const r = Math.max(0, Math.min(report.rowCount - 1, Math.floor(row)));
+  saveState({ row: r });
+  if (inputs) {
+    if (!local) recomputeLocally(viewState.controls, r);
+    else {
+      local.select(r);
+      detail = local.rowDetail(r);
+      report = { ...report, selected: detail };
+    }
+    render(null);
+  } else send({ type: 'selectRow', row: r });
+}
+
+let controlTimer: ReturnType<typeof setTimeout> | undefined;
+function changeControls(patch: Partial<ReportControls>): void {
+  if (!report) return;
+  const controls = { ...report.controls, ...(viewState.controls ?? {}), ...patch };
+  saveState({ controls });
+  clearTimeout(controlTimer);
+  controlTimer = setTimeout(() => {
+    if (inputs) {
+      recomputeLocally(controls, viewState.row);
+      render(null);
+    } else send({ type: 'recompute', controls, row: viewState.row });
+  }, 60);
+}
+
+function slider(id: string, label: string, value: number, min: number, max: number, step: number, apply: (v: number) => void): HTMLElement {
+  const input = el('input', { type: 'range', id, min: String(min), max: String(max), step: String(step), value: String(value), 'aria-label': label });
+  const out = el('output', { for: id, id: `${id}-value` }, fmt(value, 4));
+  input.addEventListener('input', () => {
+    out.textContent = fmt(Number(input.value), 4);
+    apply(Number(input.value));
+  });
+  return el('label', { class: 'control' }, el('span', { class: 'label' }, label), input, out);
+}
+
+function controlsBar(r: LossReport): HTMLElement {
+  const c = r.controls;
+  const spec = r.controlSpec;
+  const bar = el('div', { class: 'controls', id: 'controls' });
+  if (spec.temperature) bar.append(slider('temperature', spec.temperature === 'argument' ? 'temperature T' : 'temperature (logits / T)', c.temperature, 0.1, 10, 0.1, (v) => changeControls({ temperature: v })));
+  if (spec.labelSmoothing) bar.append(slider('smoothing', 'label smoothing', c.labelSmoothing, 0, 0.5, 0.01, (v) => changeControls({ labelSmoothing: v })));
+  if (spec.alpha) bar.append(slider('alpha', 'alpha', c.alpha, 0, r.op === 'jsd_cross_entropy' ? 24 : 1, r.op === 'jsd_cross_entropy' ? 0.5 : 0.01, (v) => changeControls({ alpha: v })));
+  if (spec.reduction && spec.reductions.length) {
+    const select = el('select', { id: 'reduction', 'aria-label': 'reduction' }, ...spec.reductions.map((v) => el('option', v === c.reduction ? { value: v, selected: '' } : { value: v }, v)));
+    select.addEventListener('change', () => changeControls({ reduction: select.value }));
+    bar.append(el('label', { class: 'control' }, el('span', { class: 'label' }, spec.reduction), select));
+  }
+  if (r.rowCount > 1) {
+    const row = el('input', { type: 'number', id: 'row', min: '0', max: String(r.rowCount - 1), value: String(r.selected?.row ?? 0), 'aria-label': 'selected row' });
+    row.addEventListener('change', () => selectRow(Number(row.value)));
+    bar.append(el('label', { class: 'control' }, el('span', { class: 'label' }, 'row'), row));
+  }
+  return bar;
+}
+
+function exportBar(): HTMLElement {
+  const md = el('button', { id: 'copy-markdown', type: 'button' }, 'Copy Markdown');
+  md.addEventListener('click', () => send({ type: 'export', request: { kind: 'markdown' } }));
+  const pt = el('button', { id: 'copy-pytorch', type: 'button' }, 'Copy PyTorch code');
+  pt.addEventListener('click', () => send({ type: 'export', request: { kind: 'pytorch' } }));
+  return el('div', { class: 'exports' }, md, pt);
+}
+
+function chartButtons(name: string): HTMLElement {
+  const svg = el('button', { type: 'button', class: 'small', 'data-export': 'svg', 'data-chart': name, title: 'Save this chart as SVG' }, 'SVG');
+  const png = el('button', { type: 'button', class: 'small', 'data-export': 'png', 'data-chart': name, title: 'Save this chart as PNG' }, 'PNG');
+  svg.addEventListener('click', () => void exportChart(name, 'svg'));
+  png.addEventListener('click', () => void exportChart(name, 'png'));
+  return el('span', { class: 'chart-buttons' }, svg, png);
+}
+
+async function chartData(name: string, format: 'svg' | 'png'): Promise<string | undefined> {
+  if (name === 'heatmap') {
+    const canvas = document.getElementById('heatmap-canvas') as HTMLCanvasElement | null;
+    if (!canvas) return undefined;
+    if (format === 'png') return canvas.toDataURL('image/png');
+    // An SVG wrapping the canvas pixels, so both formats exist for every view.
+    return `<svg xmlns="http://www.w3.org/2000/svg" width="${canvas.width}" height="${canvas.height}"><image width="${canvas.width}" height="${canvas.height}" href="${canvas.toDataURL('image/png')}"/></svg>`;
+  }
+  return format === 'svg' ? chartSvg(name) : chartPng(name, palette().bg);
+}
+
+async function exportChart(name: string, format: 'svg' | 'png', requestId?: number): Promise<void> {
+  const data = (await chartData(name, format)) ?? '';
+  send({ type: 'export', request: { kind: format, chart: name, data, requestId } });
+}
+
+function headline(r: LossReport): string {
+  if (r.kind === 'activation' && r.selected) {
+    const rows = r.rowCount;
+    const text = rows === 1 ? `[${Array.from(r.selected.q, (v) => fmt(v, 4)).join(', ')}]` : `[${rows} rows]`;
+    return `${r.title} of ${r.source || 'input'}: ${text}`;
+  }
+  return `${r.title}${r.source ? ` (${r.source})` : ''} = ${r.value === null ? (r.complete ? `[${r.valueShape.join(', ')}] per element` : 'computing…') : fmt(r.value)}`;
+}
+
+function renderReport(app: HTMLElement, r: LossReport, p: ReturnType<typeof palette>): ViewSection[] {
+  const views: ViewSection[] = [];
+  app.append(el('h1', { id: 'title' }, headline(r)));
+  app.append(el('p', { class: 'formula' }, r.formula));
+  const metrics = el('div', { class: 'metrics', id: 'metrics' });
+  metrics.append(numberCell('value', 'value', r.value, r.value === null ? '' : String(r.value)));
+  if (r.kind === 'classification') {
+    const m = r.mean;
+    const s = r.summaries;
+    const approx = (f: 'loss' | 'entropy' | 'kl'): number | null => {
+      if (m || !s) return null;
+      let sum = 0;
+      let n = 0;
+      for (let i = 0; i < s.rows.length; i++) if (s.target[i] !== -1) ((sum += s[f][i]), n++);
+      return n ? sum / n : null;
+    };
+    metrics.append(numberCell('ce', m ? 'CE (mean)' : 'CE (sample)', m ? m.crossEntropy : approx('loss')));
+    metrics.append(el('span', { class: 'op' }, '='));
+    metrics.append(numberCell('entropy', 'H(p)', m ? m.entropy : approx('entropy')));
+    metrics.append(el('span', { class: 'op' }, '+'));
+    metrics.append(numberCell('kl', 'KL(p‖q)', m ? m.kl : approx('kl')));
+  }
+  app.append(metrics);
+  if (!r.complete) app.append(el('p', { class: 'status', id: 'progress' }, `Computing: ${r.rowsDone} of ${r.rowCount} rows summarized so far (a sample); the value follows.`));
+  app.append(callouts(r.findings, ['input', 'target', 'student', 'teacher', 'labels', 'probs']) ?? el('span', {}));
+  const general = callouts(r.findings.filter((f) => f.arg === undefined), null);
+  if (general) app.append(general);
+  for (const n of r.notes) app.append(el('p', { class: 'note' }, n));
+  app.append(controlsBar(r), exportBar());
+  const d = detail ?? r.selected;
+  const grid = el('div', { class: 'views' });
+  if (d) {
+    views.push(distributionView(r, d, p));
+    const curve = curveView(r, d, p);
+    if (curve) views.push(curve);
+    if (r.kind === 'classification' && r.summaries) views.push(splitView(r, p, d.row));
+    const dist = distillationView(d, p);
+    if (dist) views.push(dist);
+    views.push(pipelineView(r, d, p));
+    const grad = gradientView(r, d, p);
+    if (grad) views.push(grad);
+    views.push(...jsView(d, p));
+  }
+  const heat = heatmapView(r, p, d?.row ?? 0, selectRow);
+  if (heat) views.push(heat);
+  for (const v of views) {
+    const h2 = v.section.querySelector('h2');
+    h2?.append(chartButtons(v.name));
+    grid.append(v.section);
+  }
+  app.append(grid);
+  return views;
+}
+
+/** Renders everything and, for a host message, answers `rendered` after the next paint. */
+function render(seq: number | null): void {
+  const app = document.getElementById('app')!;
+  app.replaceChildren();
+  const p = palette();
+  const views: ViewSection[] = [];
+  app.append(el('p', { id: 'status' }, `Loss Lens ${version}`));
+  if (watch && surface === 'view') views.push(watchView(watch, p));
+  if (error) app.append(el('div', { class: 'callout error', id: 'error', role: 'alert' }, error));
+  if (report) views.push(...renderReport(app, report, p));
+  else if (!error) app.append(el('p', { id: 'empty', class: 'status' }, 'Compute a loss (Loss Lens: Compute Loss…, a hover\'s "Open in Panel", or a debug watch) to see why it is what it is.'));
+  if (watch && surface !== 'view') views.push(watchView(watch, p));
+  for (const v of views) if (v.name === 'watch') (surface === 'view' ? app.insertBefore(v.section, app.children[1] ?? null) : app.append(v.section));
+  for (const v of views) v.draw?.();
+  pruneCharts(new Set([...views.map((v) => v.name), ...(watch ? watchChartNames(watch) : [])]));
+  if (seq === null) return;
+  const values: RenderedValues = {
+    value: report?.value ?? null,
+    crossEntropy: report?.mean?.crossEntropy ?? null,
+    entropy: report?.mean?.entropy ?? null,
+    kl: report?.mean?.kl ?? null,
+    row: detail?.row ?? report?.selected?.row ?? 0,
+  };
+  const text = error ?? (report ? headline(report) : (document.getElementById('empty')?.textContent ?? ''));
+  const bars = detail ? detail.classes.length + (detail.hiddenClasses ? 1 : 0) : 0;
+  requestAnimationFrame(() => requestAnimationFrame(() => send({ type: 'rendered', seq, text, bars, values })));
+}
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const message = decode<ToWebview>(event.data);
   switch (message.type) {
-    case 'init': {
-      const shown = render(message.version, message.report);
-      vscode.postMessage({ type: 'rendered', seq: message.seq, ...shown });
+    case 'init':
+      version = message.version;
+      surface = message.surface;
+      watch = message.watch;
+      takeReport(message.report, message.inputs, true);
+      render(message.seq);
       return;
-    }
-    case 'update': {
-      const shown = render(undefined, message.report);
-      vscode.postMessage({ type: 'rendered', seq: message.seq, ...shown });
+    case 'report':
+      takeReport(message.report, message.inputs, false);
+      render(message.seq);
       return;
-    }
+    case 'rowDetail':
+      detail = message.detail;
+      if (report) report = { ...report, selected: message.detail };
+      saveState({ row: message.detail.row });
+      render(message.seq);
+      return;
+    case 'watch':
+      watch = message.state;
+      render(message.seq);
+      return;
+    case 'error':
+      error = message.message;
+      render(message.seq);
+      return;
+    case 'exportChart':
+      void exportChart(message.chart, message.format, message.requestId);
+      return;
     default:
       assertNever(message);
   }
 });
 
-vscode.postMessage({ type: 'ready' });
+document.addEventListener('securitypolicyviolation', (e) => send({ type: 'cspViolation', directive: e.violatedDirective, blocked: e.blockedURI || e.sample || '' }));
+window.addEventListener('resize', () => resizeCharts());
+
+send({ type: 'ready' });
