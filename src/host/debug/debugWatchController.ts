@@ -4,16 +4,16 @@
  * and posts the `WatchState` to the panel. Reads happen only for pairs the user asked to watch.
  */
 import * as vscode from 'vscode';
-import { EngineError, type Tensor } from '../../engine';
+import { EngineError, registry, type Tensor } from '../../engine';
 import type { WatchReading, WatchState } from '../../shared/watch';
 import { DebugSessionProxy, type StackFrameInfo } from './debugSessionProxy';
 import { readTensor, type ReadOutcome } from './tensorReader';
 import { PYTHON_DEBUG_TYPES } from './tensorVariables';
 import type { TensorVariableTracker } from './tensorVariableTracker';
-import { computeLoss, pairArgs, type DebugTensor } from './watchLoss';
+import { inputTargetArgs } from '../opRanking';
+import { computeLoss, type DebugTensor } from './watchLoss';
 import { messages, type Localize, type WatchMessages } from './watchMessages';
 import { WatchModel, type WatchSpec } from './watchModel';
-import { registry } from '../../engine';
 
 /** Where the state goes: the panel's bottom view (see `CommandWatchSink`). Resolves with what the view reports back, if anything. */
 export interface WatchSink {
@@ -233,7 +233,7 @@ export class DebugWatchController implements vscode.Disposable {
   async openReport(id: number): Promise<unknown> {
     const t = this.tensorsOf(id);
     if (!t) return undefined;
-    const names = pairArgs(registry.get(t.spec.op));
+    const names = inputTargetArgs(registry.get(t.spec.op));
     if (!names) return undefined;
     const title = `${t.spec.op}(${t.spec.inputExpression}, ${t.spec.targetExpression})`;
     return vscode.commands.executeCommand('lossLens.showReport', { op: t.spec.op, args: { [names.input]: t.input, [names.target]: t.target }, title });

@@ -10,7 +10,8 @@ import type { DebugWatchController, WatchResult } from './debugWatchController';
 import type { ReadOutcome } from './tensorReader';
 import { variableExpression, type VariableLike } from './tensorVariables';
 import type { TensorVariableTracker } from './tensorVariableTracker';
-import { guessTarget, pairOps, rankOps } from './watchLoss';
+import { rankOps } from '../opRanking';
+import { guessTarget, pairOps } from './watchLoss';
 import { prefillFromSelection } from './watchSelection';
 
 /** What the watch commands resolve with (undefined when the user cancels a prompt). */
@@ -100,8 +101,9 @@ async function pickTarget(input: string, candidates: readonly VariableLike[]): P
 /** The op picker: ops ranked for the tensors when the program is paused, registry order otherwise. */
 async function pickOp(controller: DebugWatchController, input: string, target: string): Promise<string | undefined> {
   const [a, b]: Array<ReadOutcome | undefined> = [await controller.readNow(input), await controller.readNow(target)];
-  const names = a?.kind === 'tensor' && b?.kind === 'tensor' ? rankOps(a.value.tensor, b.value.tensor) : pairOps().map((o) => o.name);
-  const items = names.map((name, i) => ({ label: name, description: i === 0 && a?.kind === 'tensor' ? vscode.l10n.t('likely') : undefined, detail: registry.get(name).doc }));
+  const ranked =
+    a?.kind === 'tensor' && b?.kind === 'tensor' ? rankOps(a.value.tensor, b.value.tensor, registry.list()) : pairOps().map((o) => ({ op: o.name, likely: false, reason: undefined }));
+  const items = ranked.map((r) => ({ label: r.op, description: r.likely ? r.reason : undefined, detail: registry.get(r.op).doc }));
   const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Loss for {0} and {1}', input, target), matchOnDetail: true });
   return pick?.label;
 }
