@@ -3,14 +3,18 @@
  * substring per number.
  *
  * A scanner splits a decimal literal into at most 19 significant digits `w = head * 10^tailDigits + tail`
- * (`head` the first 15 digits, exact in a double; `tail` the next at most 4) and a power of ten
- * `exp10`, so the value is `w * 10^exp10`. Then:
+ * (the scanners put the first 8 digits in `head` and the next at most 11 in `tail`) and a power of
+ * ten `exp10`, so the value is `w * 10^exp10`. Then:
  *
- * 1. If `w < 2^53` and `|exp10| <= 22`, both `w` and `10^|exp10|` are exact doubles, so one IEEE
- *    multiplication or division rounds the exact value once: the result is correctly rounded
- *    (Clinger's fast path).
- * 2. Otherwise `w` is held exactly as a double-double `wh + wl` (Dekker's TwoProduct and Knuth's
- *    TwoSum), `10^exp10` is a precomputed double-double with relative error below 2^-106, and their
+ * 1. `w` is made an exact double-double `wh + wl`. When `head * 5^tailDigits <= 2^53` (always so for
+ *    an 8-digit head and at most 11 tail digits), `head * 10^tailDigits` is an exact double (the
+ *    power of two costs nothing), and since it is at least `10^tailDigits > tail`, Fast2Sum gives
+ *    `wh + wl` in three operations. Other splits go through Dekker's TwoProduct and Knuth's TwoSum.
+ * 2. If `wl == 0` (so `w` is a double) and `|exp10| <= 22`, both `w` and `10^|exp10|` are exact
+ *    doubles, so one IEEE multiplication or division rounds the exact value once: the result is
+ *    correctly rounded (Clinger's fast path).
+ * 3. Otherwise `10^exp10` is a precomputed double-double with relative error below 2^-106 (its high
+ *    part stored pre-split for TwoProduct), and their
  *    product `y` is within about 2^-104 relative of the exact value `x`. Rounding to nearest is
  *    monotone, so if `y*(1 - 2^-99)` and `y*(1 + 2^-99)` round to the same double `r`, every value in
  *    between does, `x` included, and `r` is the correctly rounded result. When they differ, `x` lies
@@ -27,9 +31,13 @@ const MAX_EXP = 280;
 /** `10^k` as `POW_HI[k - MIN_EXP] + POW_LO[k - MIN_EXP]`. */
 const POW_HI = new Float64Array(MAX_EXP - MIN_EXP + 1);
 const POW_LO = new Float64Array(MAX_EXP - MIN_EXP + 1);
+/** Dekker's split of `POW_HI`: `POW_HI = POW_HH + POW_HL`, each with at most 26 significant bits. */
+const POW_HH = new Float64Array(MAX_EXP - MIN_EXP + 1);
+const POW_HL = new Float64Array(MAX_EXP - MIN_EXP + 1);
 /** Exact powers of ten `10^0 .. 10^22`. */
 const EXACT = new Float64Array(23);
-const TWO_53 = 9007199254740992;
+/** `floor(2^53 / 5^k)`: `head * 10^k` is an exact double when `head <= SCALE_LIMIT[k]`. */
+const SCALE_LIMIT = new Float64Array(23);
 /** Dekker's splitter, 2^27 + 1. */
 const SPLITTER = 134217729;
 /** 2^-99, the half-width of the interval that must round to one double. */
@@ -65,9 +73,18 @@ function buildTables(): void {
     }
     POW_HI[k - MIN_EXP] = hi;
     POW_LO[k - MIN_EXP] = lo;
-    if (k >= 0 && k <= 22) EXACT[k] = hi;
+    const s = SPLITTER * hi;
+    POW_HH[k - MIN_EXP] = s - (s - hi);
+    POW_HL[k - MIN_EXP] = hi - POW_HH[k - MIN_EXP];
+    if (k >= 0 && k <= 22) {
+      EXACT[k] = hi;
+      SCALE_LIMIT[k] = Number((1n << 53n) / 5n ** BigInt(k));
+    }
   }
 }
+
+/** Exact powers of ten `10^0 .. 10^22`, for the scanners' inlined Clinger fast path. */
+export const POW10_EXACT: Float64Array = EXACT;
 
 /**
  * The result slot of {@link digitsToDouble}. A double returned from a function that is not inlined
@@ -77,8 +94,9 @@ export const decimalResult = new Float64Array(1);
 
 /**
  * Stores `(head * 10^tailDigits + tail) * 10^exp10`, correctly rounded, in `decimalResult[0]` and
- * returns true, or returns false when the caller must fall back to `Number(text)`. `head` has at
- * most 15 digits, `tail` at most 4 (`tailDigits` of them). The sign is the caller's.
+ * returns true, or returns false when the caller must fall back to `Number(text)`. `head` and
+ * `tail` are integers below 2^53, `tail < 10^tailDigits` and `tailDigits <= 22`; the fast split is
+ * an 8-digit head and at most 11 tail digits. The sign is the caller's.
  */
 export function digitsToDouble(head: number, tailDigits: number, tail: number, exp10: number): boolean {
   decimalDigits[0] = head;
@@ -101,8 +119,10 @@ export function convertDigits(tailDigits: number, exp10: number): boolean {
   if (tailDigits !== 0) {
     const scale = EXACT[tailDigits];
     const t = head * scale;
-    if (t < TWO_53 && t + tail < TWO_53) {
+    if (head <= SCALE_LIMIT[tailDigits]) {
+      // t is exact and t >= 10^tailDigits > tail (or t == 0), so Fast2Sum is exact.
       wh = t + tail;
+      wl = tail - (wh - t);
     } else {
       // TwoProduct(head, scale) then TwoSum with tail: wh + wl == head*scale + tail exactly.
       let s = SPLITTER * head;
@@ -124,25 +144,42 @@ export function convertDigits(tailDigits: number, exp10: number): boolean {
     decimalResult[0] = 0;
     return true;
   }
-  if (wl === 0 && exp10 >= -22 && exp10 <= 22) {
-    decimalResult[0] = exp10 >= 0 ? wh * EXACT[exp10] : wh / EXACT[-exp10];
-    return true;
-  }
-  if (exp10 < MIN_EXP || exp10 > MAX_EXP) return false;
-  const ph = POW_HI[exp10 - MIN_EXP];
-  const pl = POW_LO[exp10 - MIN_EXP];
+  const r = scaleExact(wh, wl, exp10);
+  decimalResult[0] = r;
+  return r === r;
+}
+
+/**
+ * `(hi * 10^loDigits + lo) * 10^exp10` correctly rounded, or NaN when the caller must fall back to
+ * `Number(text)`: the scanners' split, `hi` below 10^8 and `lo` below `10^loDigits` with
+ * `loDigits <= 11`, so `hi * 10^loDigits` is exact (see the file comment) and `w` is not zero.
+ * Small enough for the engine to inline into a scanner's loop, so the double is never boxed.
+ */
+export function splitToDouble(hi: number, lo: number, loDigits: number, exp10: number): number {
+  const t = hi * EXACT[loDigits];
+  const wh = t + lo;
+  return scaleExact(wh, lo - (wh - t), exp10);
+}
+
+/**
+ * `(wh + wl) * 10^exp10` correctly rounded, for an exact non-zero double-double `wh + wl`
+ * (`|wl| <= ulp(wh) / 2`), or NaN when it lies too near a halfway point or outside the table.
+ */
+function scaleExact(wh: number, wl: number, exp10: number): number {
+  if (wl === 0 && exp10 >= -22 && exp10 <= 22) return exp10 >= 0 ? wh * EXACT[exp10] : wh / EXACT[-exp10];
+  if (exp10 < MIN_EXP || exp10 > MAX_EXP) return NaN;
+  const k = exp10 - MIN_EXP;
+  const ph = POW_HI[k];
+  const bh = POW_HH[k];
+  const bl = POW_HL[k];
   const p = wh * ph;
-  let s = SPLITTER * wh;
+  const s = SPLITTER * wh;
   const ah = s - (s - wh);
   const al = wh - ah;
-  s = SPLITTER * ph;
-  const bh = s - (s - ph);
-  const bl = ph - bh;
-  const perr = ah * bh - p + ah * bl + al * bh + al * bl + (wh * pl + wl * ph);
+  const perr = ah * bh - p + ah * bl + al * bh + al * bl + (wh * POW_LO[k] + wl * ph);
   const yh = p + perr;
   const yl = perr - (yh - p);
   const margin = yh * MARGIN;
   const r = yh + (yl + margin);
-  decimalResult[0] = r;
-  return r === yh + (yl - margin);
+  return r === yh + (yl - margin) ? r : NaN;
 }

@@ -16,6 +16,7 @@ import { DType, formatShape, numel } from '../engine/tensor';
 import { castInPlace, dtypeFromName } from './dtypes';
 import { describeToken, ParseError, tokenLength } from './errors';
 import { Ch, decimalValue, lastDecimal, readDecimal, scanDecimal, scanJsonNumber, skipSpace } from './lexer';
+import { numberRun, scanNumberRun } from './numberRun';
 import { makeResult, OptionValue, ParsedTensor, ParseResult } from './parseResult';
 import { roleForKey } from './roles';
 
@@ -48,14 +49,14 @@ export class Float64Builder {
 }
 
 /** `buf` grown by half. */
-function grow(buf: Float64Array): Float64Array {
+export function grow(buf: Float64Array): Float64Array {
   const next = new Float64Array(Math.ceil(buf.length * 1.5) + 16);
   next.set(buf);
   return next;
 }
 
 /** The first `len` values of `buf`: a view when that wastes at most an eighth of it, else a copy. */
-function trim(buf: Float64Array, len: number): Float64Array {
+export function trim(buf: Float64Array, len: number): Float64Array {
   return len >= buf.length - (buf.length >>> 3) ? buf.subarray(0, len) : buf.slice(0, len);
 }
 
@@ -190,6 +191,19 @@ export function scanJsonArray(text: string, start: number, end: number): Scanned
         wantValue = false;
         // fall through to the close below
       } else {
+        if (leafDepth === depth && ((c >= Ch.Zero && c <= Ch.Nine) || c === Ch.Minus)) {
+          // The rest of the row, or as much of it as is plain numbers, in one tight loop.
+          const stop = scanNumberRun(text, i, end, buf, len);
+          if (numberRun.length > len) {
+            counts[depth - 1] += numberRun.length - len;
+            len = numberRun.length;
+            if (!numberRun.integer) integer = false;
+            i = stop;
+            wantValue = !numberRun.afterValue;
+            justOpened = false;
+            continue;
+          }
+        }
         // A number, NaN, Infinity or a non-finite string.
         if (leafDepth !== depth) {
           if (leafDepth === -1 && maxDepth === depth) leafDepth = depth;
