@@ -116,6 +116,14 @@ describe('Debug watch: debugpy on train.py', function () {
     const expected = await printed('step 0');
     assert.ok(Math.abs(value - expected) <= 1e-6, `Loss Lens ${value} vs printed ${expected}`);
     assert.equal(w.history.length, 1);
+    // The bottom view was revealed and receives the state (`lossLens.internal.postWatch` answers {delivered}).
+    await until('the Loss Lens view to be ready', async () => {
+      const p = (await vscode.commands.executeCommand('lossLens.internal.panelState')) as { surfaces: Array<{ surface: string; ready: boolean }> };
+      return p.surfaces.some((c) => c.surface === 'view' && c.ready) ? true : undefined;
+    });
+    const again = (await vscode.commands.executeCommand(STATE, { refresh: true })) as Result;
+    assert.ok(((again?.rendered as { delivered?: number }) ?? {}).delivered! >= 1, `the view did not get the state: ${JSON.stringify(again?.rendered)}`);
+    assert.equal(pausedAt(again, 1)!.watches[0].history.length, 1, 'a re-read at the same stop adds no point');
     if (w.latest?.kind === 'ok') {
       assert.deepEqual(w.latest.input.shape, [8, 4]);
       assert.equal(w.latest.input.dtype, 'torch.float32');

@@ -18,6 +18,8 @@ import { WatchModel, type WatchSpec } from './watchModel';
 /** Where the state goes: the panel's bottom view (see `CommandWatchSink`). Resolves with what the view reports back, if anything. */
 export interface WatchSink {
   show(state: WatchState): Promise<unknown>;
+  /** Brings the view forward (when the user adds a watch). */
+  reveal?(): Promise<void>;
 }
 
 /** The frame to read in, or why there is none. */
@@ -64,9 +66,14 @@ export class DebugWatchController implements vscode.Disposable {
   }
 
   /** Watches a pair (once) and reads it now if the program is paused. */
-  watch(spec: WatchSpec): Promise<WatchResult & { id: number }> {
+  async watch(spec: WatchSpec): Promise<WatchResult & { id: number }> {
     const id = this.model.add(spec);
-    return this.refresh().then((r) => ({ ...r, id }));
+    try {
+      await this.sink.reveal?.();
+    } catch {
+      /* the view is decoration; the state is still returned */
+    }
+    return { ...(await this.refresh()), id };
   }
 
   /** Stops watching `id` (all when undefined). */
@@ -249,11 +256,20 @@ export class DebugWatchController implements vscode.Disposable {
  * registers it; until then the state is only kept (and returned by the commands).
  */
 export class CommandWatchSink implements WatchSink {
-  static readonly command = 'lossLens.internal.postWatch';
+  /** The panel's command that sends the state to its webviews (resolves with `{delivered}`). */
+  static readonly postCommand = 'lossLens.internal.postWatch';
+  /** The panel's command that shows the bottom view. */
+  static readonly revealCommand = 'lossLens.showView';
 
   async show(state: WatchState): Promise<unknown> {
-    const commands = await vscode.commands.getCommands(true);
-    if (!commands.includes(CommandWatchSink.command)) return undefined;
-    return vscode.commands.executeCommand(CommandWatchSink.command, state);
+    return (await registered(CommandWatchSink.postCommand)) ? vscode.commands.executeCommand(CommandWatchSink.postCommand, state) : undefined;
   }
+
+  async reveal(): Promise<void> {
+    if (await registered(CommandWatchSink.revealCommand)) await vscode.commands.executeCommand(CommandWatchSink.revealCommand);
+  }
+}
+
+async function registered(command: string): Promise<boolean> {
+  return (await vscode.commands.getCommands(true)).includes(command);
 }
