@@ -42,6 +42,24 @@ export class Float64Builder {
     this.buf[this.length++] = v;
   }
 
+  /**
+   * Appends the run of plain numbers at `text[i]` through {@link scanNumberRun}, growing as needed;
+   * returns where it stopped. {@link numberRun} says whether every number was an integer and
+   * whether it stopped after a value.
+   */
+  pushRun(text: string, i: number, end: number): number {
+    let integer = true;
+    for (;;) {
+      if (this.length === this.buf.length) this.buf = grow(this.buf);
+      i = scanNumberRun(text, i, end, this.buf, this.length);
+      this.length = numberRun.length;
+      if (!numberRun.integer) integer = false;
+      if (numberRun.afterValue || this.length < this.buf.length) break;
+    }
+    numberRun.integer = integer;
+    return i;
+  }
+
   /** The values pushed from `from` to `to`: a view of the buffer when that wastes at most an eighth of it, else a copy. */
   finish(from = 0, to = this.length): Float64Array {
     return from === 0 ? trim(this.buf, to) : this.buf.slice(from, to);

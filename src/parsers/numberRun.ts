@@ -66,6 +66,7 @@ export function scanNumberRun(text: string, i: number, end: number, buf: Float64
   /** Start of the value being read: where a stop before a value returns. */
   let at = i;
   run: for (;;) {
+    if (i >= end) i = end;
     at = i;
     if (len === cap || i >= end) break;
     let neg = false;
@@ -139,15 +140,18 @@ export function scanNumberRun(text: string, i: number, end: number, buf: Float64
       } while (c >= 48 && c <= 57);
       exp10 += sign * x;
     }
-    // Past the range, more than 19 digits, or a letter or `.` glued on: the general code decides.
-    if (i > end || nd > 19 || !(c === 44 || c === 32 || c === 93 || c === 41 || c === 10 || c === 13 || c === 9)) break;
+    if (i > end || nd > 19) break;
+    while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++i);
+    if (i >= end) i = end;
+    // Only a separator or a closing bracket may follow: after a letter, `.`, `_` or an operator
+    // (`2 * 3` in Python) the general code re-reads the element from its start.
+    else if (c !== 44 && c !== 93 && c !== 41) break;
     const v = nd === 0 ? 0 : digitValue(hi, nd > 17 ? lo * POW10_EXACT[nd - 17] + lo2 : lo, nd, exp10);
     if (v !== v) break;
     buf[len++] = neg ? -v : v;
     if (!isInt) integer = false;
     afterValue = true;
-    while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++i);
-    if (i >= end || c !== 44) break;
+    if (c !== 44 || i >= end) break;
     c = text.charCodeAt(++i);
     while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++i);
     afterValue = false;
@@ -171,6 +175,7 @@ export function scanNumberRunBytes(bytes: Uint8Array, i: number, end: number, bu
   /** Start of the value being read: where a stop before a value returns. */
   let at = i;
   run: for (;;) {
+    if (i >= end) i = end;
     at = i;
     if (len === cap || i >= end) break;
     let neg = false;
@@ -244,15 +249,18 @@ export function scanNumberRunBytes(bytes: Uint8Array, i: number, end: number, bu
       } while (c >= 48 && c <= 57);
       exp10 += sign * x;
     }
-    // Past the range, more than 19 digits, or a letter or `.` glued on: the general code decides.
-    if (i > end || nd > 19 || !(c === 44 || c === 32 || c === 93 || c === 41 || c === 10 || c === 13 || c === 9)) break;
+    if (i > end || nd > 19) break;
+    while (c === 32 || c === 10 || c === 13 || c === 9) c = bytes[++i];
+    if (i >= end) i = end;
+    // Only a separator or a closing bracket may follow: after a letter, `.`, `_` or an operator
+    // (`2 * 3` in Python) the general code re-reads the element from its start.
+    else if (c !== 44 && c !== 93 && c !== 41) break;
     const v = nd === 0 ? 0 : digitValue(hi, nd > 17 ? lo * POW10_EXACT[nd - 17] + lo2 : lo, nd, exp10);
     if (v !== v) break;
     buf[len++] = neg ? -v : v;
     if (!isInt) integer = false;
     afterValue = true;
-    while (c === 32 || c === 10 || c === 13 || c === 9) c = bytes[++i];
-    if (i >= end || c !== 44) break;
+    if (c !== 44 || i >= end) break;
     c = bytes[++i];
     while (c === 32 || c === 10 || c === 13 || c === 9) c = bytes[++i];
     afterValue = false;

@@ -29,6 +29,7 @@ import { castInPlace, dtypeFromName, dtypeFromPythonName } from './dtypes';
 import { ParseError } from './errors';
 import { estimateCount, Float64Builder, MAX_DIMS } from './jsonTensor';
 import { Ch, PyLexer, Tok } from './lexer';
+import { numberRun } from './numberRun';
 
 /** Deepest nesting of calls, parentheses and operators; deeper input is refused, not recursed into. */
 export const MAX_EXPRESSION_DEPTH = 200;
@@ -415,8 +416,10 @@ export class PyParser {
     this.addItem(seq, first);
     const lex = this.lex;
     for (;;) {
-      if (lex.kind === Tok.Op && lex.text === ',') {
-        lex.next();
+      if (lex.kind === Tok.Op && lex.op === Ch.Comma) {
+        if (!this.repr && this.numberRun(seq)) {
+          if (numberRun.afterValue) continue;
+        } else lex.next();
         if (lex.kind === Tok.Op && lex.text === close) break;
       } else if (lex.kind === Tok.Op && lex.text === close) break;
       else if (!this.repr || lex.kind === Tok.End) throw lex.error(`',' or '${close}'`);
@@ -451,6 +454,22 @@ export class PyParser {
     lex.next();
     this.close();
     return seq;
+  }
+
+  /**
+   * With the cursor on a `,`, reads the plain numbers after it in one loop (see numberRun.ts) and
+   * moves the lexer to where that stopped. False, with the lexer unmoved, when none came.
+   */
+  private numberRun(seq: SeqVal): boolean {
+    const leaves = this.leaves;
+    const from = leaves.length;
+    const stop = leaves.pushRun(this.text, this.lex.stop, this.lex.end);
+    if (leaves.length === from) return false;
+    if (seq.firstNum < 0) seq.firstNum = seq.count;
+    seq.count += leaves.length - from;
+    if (!numberRun.integer) seq.int = false;
+    this.lex.reset(stop);
+    return true;
   }
 
   /** One element of a sequence: an expression, or in repr mode a signed literal or a nested list. */

@@ -6,9 +6,14 @@
  *
  * Targets printed next to the figures: at least 2x the peer's MB/s, extra memory at most half the
  * file size, the literal in at most 100 ms. Run with `node --expose-gc` for memory figures.
+ *
+ * Each JSON file is measured twice: as a string (`parseTensorText` against `JSON.parse`) and as the
+ * UTF-8 bytes a file read gives (`parseJsonTensorBytes` against `TextDecoder` + `JSON.parse`, since a
+ * caller of JSON.parse must decode first).
  */
 import { numel } from '../../src/engine/tensor';
 import { parseTensorText } from '../../src/parsers';
+import { parseJsonTensorBytes } from '../../src/parsers/jsonTensorBytes';
 import { prng } from './support';
 
 /** `gc()` when node runs with --expose-gc. */
@@ -96,6 +101,17 @@ function measure(parse: () => { shape: readonly number[]; data: Float64Array }, 
   return { seconds: times[Math.floor(times.length / 2)], peakBytes, retainedBytes };
 }
 
+/** Two lines of figures and one of ratios for a parser and its peer on a file of `size` bytes holding `n` values. */
+function compare(name: string, ours: Run, peerName: string, peer: Run, size: number, n: number): string {
+  const line = (label: string, r: Run): string =>
+    `  ${label.padEnd(36)} ${(size / 1e6 / r.seconds).toFixed(0)} MB/s (${(n / r.seconds).toExponential(2)} values/s), peak extra ${mb(r.peakBytes)}, retained ${mb(r.retainedBytes)}\n`;
+  return (
+    line(name, ours) +
+    line(peerName, peer) +
+    `    throughput ratio ${(peer.seconds / ours.seconds).toFixed(2)}x (target >= 2x); peak extra / file ${(ours.peakBytes / size).toFixed(2)} (target <= 0.5), peer ${(peer.peakBytes / size).toFixed(2)}\n`
+  );
+}
+
 const mb = (bytes: number): string => (Number.isNaN(bytes) ? 'n/a (run node --expose-gc)' : `${(bytes / 1e6).toFixed(1)} MB`);
 
 /** Prints the figures. */
@@ -110,13 +126,13 @@ export async function benchParsers(): Promise<void> {
     const fileMb = text.length / 1e6;
     const ours = measure(() => parseTensorText(text, 'json').tensors[0].tensor, n, reps);
     const peer = measure(() => jsonParseFlatten(text), n, reps);
-    const oursRate = fileMb / ours.seconds;
-    const peerRate = fileMb / peer.seconds;
+    const bytes = new TextEncoder().encode(text);
+    const oursBytes = measure(() => parseJsonTensorBytes(bytes).tensors[0].tensor, n, reps);
+    const peerBytes = measure(() => jsonParseFlatten(new TextDecoder().decode(bytes)), n, reps);
     process.stdout.write(
       `JSON logits ${fileMb.toFixed(1)} MB ([${rows}, ${classes}], ${(text.length / n).toFixed(1)} bytes per value)\n` +
-        `  parseTensorText      ${oursRate.toFixed(0)} MB/s (${(n / ours.seconds).toExponential(2)} values/s), peak extra ${mb(ours.peakBytes)}, retained ${mb(ours.retainedBytes)}\n` +
-        `  JSON.parse + flatten ${peerRate.toFixed(0)} MB/s (${(n / peer.seconds).toExponential(2)} values/s), peak extra ${mb(peer.peakBytes)}, retained ${mb(peer.retainedBytes)}\n` +
-        `  throughput ratio ${(oursRate / peerRate).toFixed(2)}x (target >= 2x); peak extra / file ${(ours.peakBytes / text.length).toFixed(2)} (target <= 0.5), peer ${(peer.peakBytes / text.length).toFixed(2)}\n`,
+        compare('string: parseTensorText', ours, 'JSON.parse + flatten', peer, text.length, n) +
+        compare('bytes:  parseJsonTensorBytes', oursBytes, 'TextDecoder + JSON.parse + flatten', peerBytes, text.length, n),
     );
   }
 
