@@ -69,8 +69,9 @@ export function readSelectionTensors(text: string, format: FormatOption = 'auto'
     first = e;
   }
   // Two literals side by side: parse each top-level piece on its own.
+  // A trailing comma (`{…},` selected to the end of a line) leaves one piece that is not the whole.
   const pieces = topLevelPieces(text);
-  if (pieces.length >= 2) {
+  if (pieces.length >= 2 || (pieces.length === 1 && text.slice(pieces[0][0], pieces[0][1]).trim() !== text.trim())) {
     const tensors: ParsedTensor[] = [];
     for (const [s, e] of pieces) {
       try {

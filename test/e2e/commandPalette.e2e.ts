@@ -1,22 +1,58 @@
 import * as assert from 'node:assert/strict';
+import { THEMES, useTheme } from './editorTheme';
 import { session } from './support/session';
-import { goToLine, hoverToken, notificationText, quickOpen, runCommand } from './support/workbench';
+import { goToLine, notificationText, quickOpen, runCommand, screenshot } from './support/workbench';
 
-describe('JSON file', () => {
-  it('runs "Loss Lens: Softmax of Selection" from the command palette and shows the result', async () => {
+/** Picks the focused row of the open quick pick (waiting for one with `text`) with Enter. */
+async function acceptQuickPick(text: string | RegExp): Promise<void> {
+  const { page } = session();
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: text }).waitFor();
+  await page.keyboard.press('Enter');
+}
+
+describe('Compute Loss… from the command palette', () => {
+  it('computes cross_entropy on a JSON object with logits and labels, likely op first, PyTorch defaults', async () => {
     const { page } = session();
-    await quickOpen(page, 'logits.json');
-    await page.locator('.editor-instance .view-line', { hasText: '"logits"' }).first().waitFor();
-    await goToLine(page, 2, 13); // the '[' of "logits": [2.0, 1.0, 0.1],
+    await quickOpen(page, 'losses.json');
+    await page.locator('.editor-instance .view-line', { hasText: '"classification"' }).first().waitFor();
+    await goToLine(page, 2, 21); // the '{' of "classification": { ... },
     await page.keyboard.press('Shift+End');
-    await runCommand(page, 'Loss Lens: Softmax of Selection');
-    const text = await notificationText(page, 'Loss Lens softmax of logits.json');
-    assert.match(text, /\[0\.659, 0\.2424, 0\.09857\]/);
+    await runCommand(page, 'Loss Lens: Compute Loss…');
+    await acceptQuickPick('cross_entropy'); // ranked first: logits and class indices
+    await acceptQuickPick("PyTorch's defaults");
+    const text = await notificationText(page, 'cross_entropy = ');
+    assert.equal(text, 'cross_entropy = 0.31854 (losses.json: input [2, 3], target [2]).'); // torch: 0.31853976964918573
+    const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'cross_entropy = 0.31854' }).first();
+    assert.ok(await toast.locator('.monaco-button', { hasText: 'Open in Panel' }).isVisible());
+    assert.ok(await toast.locator('.monaco-button', { hasText: 'Copy as PyTorch Code' }).isVisible());
+    for (const theme of THEMES) {
+      await useTheme(page, theme);
+      await screenshot(page, `editor-notification-${theme.name}`);
+    }
+    await useTheme(page, THEMES[0]);
+    await runCommand(page, 'Notifications: Clear All Notifications');
   });
 
-  it('shows the softmax in the real hover widget', async () => {
+  it('asks for the target when the selection holds one tensor, validating as you type', async () => {
     const { page } = session();
-    const text = await hoverToken(page, '"logits"', /^1\.0$/, 'Loss Lens: softmax');
-    assert.match(text, /0\.659, 0\.2424, 0\.09857/);
+    await quickOpen(page, 'losses.json');
+    await goToLine(page, 5, 12); // the '[' of "probs": [[0.2, ...]],
+    await page.keyboard.press('Shift+End');
+    await runCommand(page, 'Loss Lens: Compute Loss…');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('[2, x');
+    const message = page.locator('.quick-input-widget .quick-input-message', { hasText: 'Column 5' });
+    await message.waitFor();
+    assert.match((await message.textContent()) ?? '', /Column 5: Expected a number or '\[' but found 'x'\./);
+    await screenshot(page, 'editor-target-validation');
+    await input.fill('[2, 2]');
+    await page.locator('.quick-input-widget .quick-input-message', { hasText: 'Column 5' }).waitFor({ state: 'detached' }).catch(() => undefined);
+    await page.keyboard.press('Enter');
+    await acceptQuickPick('cross_entropy');
+    await acceptQuickPick("PyTorch's defaults");
+    const text = await notificationText(page, 'cross_entropy = 0.8');
+    // cross_entropy of probabilities read as logits: torch gives 0.8147788509073383, and the finding says so
+    assert.match(text, /^cross_entropy = 0\.8\d+ \(losses\.json: input \[2, 3\], target \[2\]\)\. .*probabilities/);
   });
 });

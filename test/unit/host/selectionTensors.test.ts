@@ -19,6 +19,11 @@ describe('host/selectionTensors', () => {
     assert.deepStrictEqual([t.input?.tensor.shape, t.target?.tensor.shape], [[1, 2], [1, 2]]);
   });
 
+  it('ignores a trailing comma, as when a JSON field is selected to the end of its line', () => {
+    const s = readSelectionTensors('{ "logits": [[2.0, 1.0]], "labels": [1] },', 'json');
+    assert.deepStrictEqual([s.input?.name, s.target?.name], ['logits', 'labels']);
+  });
+
   it('a target-named assignment is the target even when it comes first', () => {
     const s = readSelectionTensors('y = torch.tensor([1])\nx = torch.tensor([[2.0, 1.0]])');
     assert.strictEqual(s.target?.name, 'y');
