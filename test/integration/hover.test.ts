@@ -8,7 +8,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../src/host/commandIds';
 import { activateExtension, fixtureUri } from './helpers';
-import { assertNear, hoverAt, hoverValues } from './editorHelpers';
+import { assertNear, hoverAt, hoverAtOffset, hoverValues } from './editorHelpers';
+import type { TensorAnalyses } from '../../src/host/commands/analyzeTensor';
 
 describe('Loss Lens hover', () => {
   before(activateExtension);
@@ -33,6 +34,26 @@ describe('Loss Lens hover', () => {
     it('shows nothing away from a tensor', async () => {
       const document = await vscode.workspace.openTextDocument(fixtureUri('losses.json'));
       assert.doesNotMatch(await hoverAt(document, '"classification"', 'classification'), /Loss Lens/);
+    });
+
+    it('a 1M-number literal: the hover reads a bounded window, says so, and links Analyze Tensor, which reads it whole', async function () {
+      this.timeout(60_000);
+      const row = '[0.1234, -1.2345, 2.3456, 0.5, 0.25, 1.5, -0.5, 3.25, 1.125, 0.75]';
+      const document = await vscode.workspace.openTextDocument({ language: 'json', content: `{"logits": [${new Array(100_000).fill(row).join(', ')}]}` });
+      const middle = document.getText().length >> 1;
+      const t0 = Date.now();
+      const text = await hoverAtOffset(document, middle);
+      const ms = Date.now() - t0;
+      assert.match(text, /Only part of a larger literal was read around the cursor/);
+      assert.match(text, /shape \*\*\[10\]\*\*/);
+      assert.ok(ms < 2000, `the hover took ${ms} ms`);
+      const m = /\[Analyze Tensor\]\(command:lossLens\.analyzeTensor\?([^)]+)\)/.exec(text);
+      assert.ok(m, text);
+      const [arg] = JSON.parse(decodeURIComponent(m[1])) as [{ uri: string; offset: number }];
+      const r = await vscode.commands.executeCommand<TensorAnalyses>(CommandIds.analyzeTensor, arg);
+      assert.equal(r.kind, 'analysis', JSON.stringify(r).slice(0, 300));
+      assert.deepEqual(r.analyses[0].shape, [100_000, 10]);
+      assert.deepEqual(r.analyses[0].rows[0].argmax, 7);
     });
 
     it('a literal in a Python cell of a Jupyter notebook', async () => {

@@ -15,8 +15,10 @@ import { hoverMarkdown, MAX_EVALUATED_CHARS, MAX_HOVER_NUMBERS, tensorLiteralMar
 import { cellInputsUpTo, notebookCellOf } from '../notebook/cellInputs';
 import { formatForLanguage } from '../selectionTensors';
 import { sourceLabel } from '../sourceLabel';
-import { textWindow } from '../textWindow';
 import { rememberHoverResult } from './hoverResults';
+
+/** Characters read each side of the cursor for a literal hover (a 10k-number literal is ~80k). */
+const HOVER_WINDOW = 200_000;
 
 /** Hover provider for JSON, Python files and Python cells of Jupyter notebooks. */
 export class LossLensHoverProvider implements vscode.HoverProvider {
@@ -65,15 +67,20 @@ export class LossLensHoverProvider implements vscode.HoverProvider {
 
   /** The tensor literal or repr around the cursor. */
   private literal(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): vscode.Hover | undefined {
-    const window = textWindow(document, position);
-    const located: LocatedTensor | undefined = locateTensor(window.text, window.offset, { format: formatForLanguage(document.languageId) });
+    const at = document.offsetAt(position);
+    const start = Math.max(0, at - HOVER_WINDOW);
+    const text = document.getText(new vscode.Range(document.positionAt(start), document.positionAt(at + HOVER_WINDOW)));
+    // When the window cuts the document before the cursor, bound the scan by it so that a literal
+    // opening before the window reads as truncated (an inner row, with a note) rather than whole.
+    const maxScan = start > 0 ? at - start - 1 : undefined;
+    const located: LocatedTensor | undefined = locateTensor(text, at - start, { format: formatForLanguage(document.languageId), ...(maxScan !== undefined ? { maxScan } : {}) });
     if (!located || token.isCancellationRequested) return undefined;
-    const offset = document.offsetAt(window.positionAt(located.range.offset));
+    const offset = start + located.range.offset;
     const analyze = commandLink(CommandIds.analyzeTensor, { uri: document.uri.toString(), offset: document.offsetAt(position) });
-    const text = tensorLiteralMarkdown(located, analyze);
-    if (text === undefined) return undefined;
+    const markdown = tensorLiteralMarkdown(located, analyze);
+    if (markdown === undefined) return undefined;
     const range = new vscode.Range(document.positionAt(offset), document.positionAt(offset + located.range.length));
-    return new vscode.Hover(trusted(text), range);
+    return new vscode.Hover(trusted(markdown), range);
   }
 }
 
