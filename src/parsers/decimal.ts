@@ -144,30 +144,33 @@ export function convertDigits(tailDigits: number, exp10: number): boolean {
     decimalResult[0] = 0;
     return true;
   }
-  const r = scaleExact(wh, wl, exp10);
-  decimalResult[0] = r;
-  return r === r;
+  return scaleExact(wh, wl, exp10);
 }
 
 /**
- * `(hi * 10^loDigits + lo) * 10^exp10` correctly rounded, or NaN when the caller must fall back to
- * `Number(text)`: the scanners' split, `hi` below 10^8 and `lo` below `10^loDigits` with
- * `loDigits <= 11`, so `hi * 10^loDigits` is exact (see the file comment) and `w` is not zero.
- * Small enough for the engine to inline into a scanner's loop, so the double is never boxed.
+ * Stores `(hi * 10^loDigits + lo) * 10^exp10`, correctly rounded, in `decimalResult[0]` and returns
+ * true, or returns false when the caller must fall back to `Number(text)`. This is the scanners'
+ * split: `hi` below 10^8 and `lo` below `10^loDigits` with `loDigits <= 11`, so `hi * 10^loDigits`
+ * is exact (see the file comment). The result goes through the slot, not the return value, so that
+ * no double is boxed even where the engine does not inline this into the scanner's loop.
  */
-export function splitToDouble(hi: number, lo: number, loDigits: number, exp10: number): number {
+export function splitToDouble(hi: number, lo: number, loDigits: number, exp10: number): boolean {
   const t = hi * EXACT[loDigits];
   const wh = t + lo;
   return scaleExact(wh, lo - (wh - t), exp10);
 }
 
 /**
- * `(wh + wl) * 10^exp10` correctly rounded, for an exact non-zero double-double `wh + wl`
- * (`|wl| <= ulp(wh) / 2`), or NaN when it lies too near a halfway point or outside the table.
+ * Stores `(wh + wl) * 10^exp10`, correctly rounded, in `decimalResult[0]` for an exact double-double
+ * `wh + wl` (`|wl| <= ulp(wh) / 2`), or returns false when it lies too near a halfway point or
+ * outside the table.
  */
-function scaleExact(wh: number, wl: number, exp10: number): number {
-  if (wl === 0 && exp10 >= -22 && exp10 <= 22) return exp10 >= 0 ? wh * EXACT[exp10] : wh / EXACT[-exp10];
-  if (exp10 < MIN_EXP || exp10 > MAX_EXP) return NaN;
+function scaleExact(wh: number, wl: number, exp10: number): boolean {
+  if (wl === 0 && exp10 >= -22 && exp10 <= 22) {
+    decimalResult[0] = exp10 >= 0 ? wh * EXACT[exp10] : wh / EXACT[-exp10];
+    return true;
+  }
+  if (exp10 < MIN_EXP || exp10 > MAX_EXP) return false;
   const k = exp10 - MIN_EXP;
   const ph = POW_HI[k];
   const bh = POW_HH[k];
@@ -181,5 +184,6 @@ function scaleExact(wh: number, wl: number, exp10: number): number {
   const yl = perr - (yh - p);
   const margin = yh * MARGIN;
   const r = yh + (yl + margin);
-  return r === yh + (yl - margin) ? r : NaN;
+  decimalResult[0] = r;
+  return r === yh + (yl - margin);
 }

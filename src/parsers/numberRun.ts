@@ -8,7 +8,7 @@
  * `number, whitespace, comma` with the digits in locals: the first 8 significant digits in a small
  * integer, the next 11 in a double, so `w = head * 10^k + tail` is split the way
  * {@link splitToDouble} turns into an exact double-double with no multiplication error
- * (see decimal.ts); up to 15 digits and `|exp10| <= 22` take Clinger's fast path inline.
+ * (see decimal.ts); up to 15 digits and `|exp10| <= 22` take Clinger's fast path there.
  *
  * The loop never throws and never guesses: at anything it does not read itself (a leading zero,
  * more than 19 significant digits, `NaN`, a string, a letter after a number, the end of the range)
@@ -19,7 +19,7 @@
  * The text and byte loops are the same code over `charCodeAt` and a Uint8Array: one loop taking
  * either would see two receiver types at every character load and lose most of the speed.
  */
-import { POW10_EXACT, splitToDouble } from './decimal';
+import { decimalResult, POW10_EXACT, splitToDouble } from './decimal';
 
 /** What the last {@link scanNumberRun} or {@link scanNumberRunBytes} read. One slot: parsing is synchronous. */
 export const numberRun = {
@@ -33,19 +33,6 @@ export const numberRun = {
    */
   afterValue: false,
 };
-
-/**
- * The value of the significant digits `hi` (the first 8), `lo` (the next `nd - 8`) times
- * `10^exp10`, or NaN when only `Number()` on the text can say (a digit string never parses to NaN).
- */
-function digitValue(hi: number, lo: number, nd: number, exp10: number): number {
-  if (nd <= 15 && exp10 >= -22 && exp10 <= 22) {
-    // w < 10^15 < 2^53 and 10^|exp10| are exact: one rounding (Clinger).
-    const w = nd <= 8 ? hi : hi * POW10_EXACT[nd - 8] + lo;
-    return exp10 < 0 ? w / POW10_EXACT[-exp10] : w * POW10_EXACT[exp10];
-  }
-  return splitToDouble(hi, lo, nd > 8 ? nd - 8 : 0, exp10);
-}
 
 /** Largest exponent digits kept; larger ones saturate (as in scanDecimal). */
 const MAX_EXPONENT = 100000;
@@ -146,8 +133,9 @@ export function scanNumberRun(text: string, i: number, end: number, buf: Float64
     // Only a separator or a closing bracket may follow: after a letter, `.`, `_` or an operator
     // (`2 * 3` in Python) the general code re-reads the element from its start.
     else if (c !== 44 && c !== 93 && c !== 41) break;
-    const v = nd === 0 ? 0 : digitValue(hi, nd > 17 ? lo * POW10_EXACT[nd - 17] + lo2 : lo, nd, exp10);
-    if (v !== v) break;
+    // Digits 1-8 in hi, the rest in lo: the split splitToDouble makes exact (Clinger's path inside).
+    if (!splitToDouble(hi, nd > 17 ? lo * POW10_EXACT[nd - 17] + lo2 : lo, nd > 8 ? nd - 8 : 0, exp10)) break;
+    const v = decimalResult[0];
     buf[len++] = neg ? -v : v;
     if (!isInt) integer = false;
     afterValue = true;
@@ -255,8 +243,9 @@ export function scanNumberRunBytes(bytes: Uint8Array, i: number, end: number, bu
     // Only a separator or a closing bracket may follow: after a letter, `.`, `_` or an operator
     // (`2 * 3` in Python) the general code re-reads the element from its start.
     else if (c !== 44 && c !== 93 && c !== 41) break;
-    const v = nd === 0 ? 0 : digitValue(hi, nd > 17 ? lo * POW10_EXACT[nd - 17] + lo2 : lo, nd, exp10);
-    if (v !== v) break;
+    // Digits 1-8 in hi, the rest in lo: the split splitToDouble makes exact (Clinger's path inside).
+    if (!splitToDouble(hi, nd > 17 ? lo * POW10_EXACT[nd - 17] + lo2 : lo, nd > 8 ? nd - 8 : 0, exp10)) break;
+    const v = decimalResult[0];
     buf[len++] = neg ? -v : v;
     if (!isInt) integer = false;
     afterValue = true;
