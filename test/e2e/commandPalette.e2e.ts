@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { THEMES, useTheme } from './editorTheme';
+import { currentTheme, THEMES, useTheme } from './editorTheme';
 import { session } from './support/session';
-import { goToLine, notificationText, quickOpen, runCommand, screenshot } from './support/workbench';
+import { goToLine, notificationText, quickOpen, runCommand, screenshot, webviewFrame } from './support/workbench';
 
 /** Picks the focused row of the open quick pick (waiting for one with `text`) with Enter. */
 async function acceptQuickPick(text: string | RegExp): Promise<void> {
@@ -25,11 +25,18 @@ describe('Compute Loss… from the command palette', () => {
     const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'cross_entropy = 0.31854' }).first();
     assert.ok(await toast.locator('.monaco-button', { hasText: 'Open in Panel' }).isVisible());
     assert.ok(await toast.locator('.monaco-button', { hasText: 'Copy as PyTorch Code' }).isVisible());
+    const before = await currentTheme(page);
     for (const theme of THEMES) {
       await useTheme(page, theme);
       await screenshot(page, `editor-notification-${theme.name}`);
     }
-    await useTheme(page, THEMES[0]);
+    await useTheme(page, before);
+    // "Open in Panel" shows the same computation in the Loss Lens panel.
+    await toast.locator('.monaco-button', { hasText: 'Open in Panel' }).click();
+    const panel = webviewFrame(page).locator('body', { hasText: 'cross_entropy (losses.json) = 0.31854' });
+    await panel.waitFor({ timeout: 30_000 });
+    await screenshot(page, 'editor-open-in-panel');
+    await runCommand(page, 'View: Close All Editors');
     await runCommand(page, 'Notifications: Clear All Notifications');
   });
 

@@ -23,3 +23,8 @@ export async function useTheme(page: Page, theme: (typeof THEMES)[number]): Prom
   await page.locator(`.monaco-workbench.${theme.bodyClass}`).waitFor({ timeout: 20_000 });
 }
 
+
+/** The theme of {@link THEMES} the workbench shows now (light when it shows neither). */
+export async function currentTheme(page: Page): Promise<(typeof THEMES)[number]> {
+  return (await page.locator('.monaco-workbench.vs-dark').count()) > 0 ? THEMES[0] : THEMES[1];
+}

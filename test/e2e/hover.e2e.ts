@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Locator } from 'playwright-core';
 import { join } from 'node:path';
-import { THEMES, useTheme } from './editorTheme';
+import { currentTheme, THEMES, useTheme } from './editorTheme';
 import { fixturesWorkspace } from './support/paths';
 import { session } from './support/session';
 import { quickOpen, screenshot } from './support/workbench';
@@ -38,6 +38,7 @@ describe('tensor hover in a JSON file', () => {
     const span = line.locator('span > span', { hasText: /^0\.8$/ }).first();
     await span.waitFor();
     const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Rows sum to 1' }).first();
+    const before = await currentTheme(page);
     for (const theme of THEMES) {
       await useTheme(page, theme);
       await span.hover();
@@ -50,7 +51,7 @@ describe('tensor hover in a JSON file', () => {
       await page.mouse.move(5, 5);
       await hover.waitFor({ state: 'hidden' }).catch(() => undefined);
     }
-    await useTheme(page, THEMES[0]);
+    await useTheme(page, before);
   });
 });
 
@@ -66,6 +67,7 @@ describe('loss call hover in a seed notebook', () => {
     const span = line.locator('span > span', { hasText: /^jsd$/ }).first();
     await span.waitFor();
     const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'jsd_cross_entropy' }).first();
+    const before = await currentTheme(page);
     for (const theme of THEMES) {
       await useTheme(page, theme);
       let text = '';
@@ -90,6 +92,6 @@ describe('loss call hover in a seed notebook', () => {
       await page.mouse.move(5, 5);
       await hover.waitFor({ state: 'hidden' }).catch(() => undefined);
     }
-    await useTheme(page, THEMES[0]);
+    await useTheme(page, before);
   });
 });

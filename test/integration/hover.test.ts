@@ -97,14 +97,18 @@ describe('Loss Lens hover', () => {
       assert.match(text, /`model`/);
     });
 
-    it("the hover's panel link resolves to the computation", async () => {
+    it("the hover's panel link opens the panel on the computation", async () => {
       const text = await hoverAt(document, 'loss = criterion(logits, labels)', 'criterion');
       const m = /command:lossLens\.showHoverResult\?([^)\s]+)/.exec(text);
       assert.ok(m, text);
       const [id] = JSON.parse(decodeURIComponent(m[1])) as [string];
+      const shown = await vscode.commands.executeCommand<{ ready: boolean; value?: number; text?: string }>(CommandIds.showHoverResult, id);
+      assert.equal(shown?.ready, true, JSON.stringify(shown));
+      assertNear(shown.value ?? NaN, 0.43687310298251913, 5e-6);
+      assert.match(shown.text ?? '', /^criterion\(logits, labels\) \(losses\.py\) = 0\.4368/);
       const stale = await vscode.commands.executeCommand<{ kind: string; message: string }>(CommandIds.showHoverResult, 'h-none');
-      assert.equal(stale?.kind, 'problem');
-      assert.match(id, /^h\d+$/);
+      assert.deepEqual(stale, { kind: 'problem', message: 'That hover is too old to open: hover the loss call again.' });
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
   });
 

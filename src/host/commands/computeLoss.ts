@@ -47,7 +47,7 @@ export interface ComputedLoss {
   readonly findings: readonly Finding[];
   /** Where the tensors came from. */
   readonly source: string;
-  /** The panel title, e.g. `cross_entropy on logits.json`. */
+  /** The panel title (the op); the panel shows it with `source`. */
   readonly title: string;
   /** The notification text and the output-channel lines. */
   readonly message: string;
@@ -124,9 +124,9 @@ export async function computeLossCommand(args: ComputeLossArgs = {}): Promise<Co
   const message = lossNotification(computed, spec, from.source);
   const log = lossLogLines(computed, spec, from.source);
   for (const line of log) output().info(line);
-  const title = vscode.l10n.t('{0} on {1}', op, from.source);
+  const title = op;
   const code = toPyTorchCode(op, computed.args);
-  offerLossActions(message, { op, args: computed.args, title }, code);
+  offerLossActions(message, { op, args: computed.args, title, source: from.source }, code);
   return { kind: 'loss', op, args: computed.args, output: computed.output, ...(computed.value !== undefined ? { value: computed.value } : {}), findings: computed.findings, source: from.source, title, message, log, code };
 }
 

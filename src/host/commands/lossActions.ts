@@ -8,6 +8,8 @@ export interface ShowReportRequest {
   readonly op: string;
   readonly args: OpArgs;
   readonly title: string;
+  /** Where the tensors came from: `losses.json`, `notebook.ipynb, cell 3`. */
+  readonly source?: string;
 }
 
 /** Opens the panel on a computation: `lossLens.showReport` when it exists, else the plain panel. */

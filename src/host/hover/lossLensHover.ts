@@ -60,7 +60,7 @@ export class LossLensHoverProvider implements vscode.HoverProvider {
     if (!result || token.isCancellationRequested) return undefined;
     // A bare literal reads the same through the literal path, which also caps its size.
     if (result.kind === 'tensor' && numel(result.tensor.shape) > MAX_HOVER_NUMBERS) return undefined;
-    const link = result.kind === 'loss' ? showLink(rememberHoverResult({ op: result.op, args: result.args, title: vscode.l10n.t('{0} in {1}', result.op, sourceLabel(document)) })) : undefined;
+    const link = result.kind === 'loss' ? showLink(rememberHoverResult({ op: result.op, args: result.args, title: shortCall(result.callText), source: sourceLabel(document) })) : undefined;
     const range = new vscode.Range(document.positionAt(result.range.offset), document.positionAt(result.range.offset + result.range.length));
     return new vscode.Hover(trusted(hoverMarkdown(result, link)), range);
   }
@@ -82,6 +82,12 @@ export class LossLensHoverProvider implements vscode.HoverProvider {
     const range = new vscode.Range(document.positionAt(offset), document.positionAt(offset + located.range.length));
     return new vscode.Hover(trusted(markdown), range);
   }
+}
+
+/** The loss call's text on one line, at most 60 characters, as the panel's title. */
+function shortCall(text: string): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > 60 ? `${one.slice(0, 59)}…` : one;
 }
 
 function commandLink(command: string, arg: unknown): string {
