@@ -20,6 +20,7 @@ export { parseTensorText, parseAs } from './parseTensorText';
 
 /** JSON: {@link parseJsonTensor} (arrays, tensor objects, objects with roles) and the dims cap. */
 export { parseJsonTensor, MAX_DIMS } from './jsonTensor';
+export { parseJsonTensorBytes } from './jsonTensorBytes';
 
 /** Python source: {@link parsePythonTensors}, and the repr-summary message. */
 export { parsePythonTensors, SUMMARIZED_MESSAGE, MAX_EXPRESSION_DEPTH } from './pythonLiteral';
