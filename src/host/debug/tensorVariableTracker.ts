@@ -1,9 +1,14 @@
 /**
  * Watches the debugpy adapter's traffic for the sessions Loss Lens follows:
- * - `variables` responses: marks the entries whose `type` is a torch tensor or numpy array, and
- *   sets the context key `lossLens.tensorVariables` (their names) that shows "Open in Loss Lens"
- *   in the Variables view only for them (`when: variableName in lossLens.tensorVariables`);
- * - `stopped` / `continued` events: numbers the stops of each session and says when it runs.
+ * - `variables` responses: marks the entries whose `type` is a torch tensor or numpy array with the
+ *   DAP extension field `__vscodeVariableMenuContext: "lossLens.tensor"`, which VS Code exposes to
+ *   the Variables view's menu as `debugProtocolVariableMenuContext`, so "Open in Loss Lens" is shown
+ *   only for them. (VS Code 1.100's Variables view has no per-variable `variableName`/`variableType`
+ *   keys; those belong to the notebook variables view.) The tracker sees each message before the
+ *   extension host forwards it, so the mark reaches the view; a field the adapter set is kept. It
+ *   also keeps the tensors per container, for the target guess;
+ * - `stopped` / `continued` events and resuming requests: numbers the stops of each session and
+ *   says when it runs.
  */
 import * as vscode from 'vscode';
 import { isTensorVariable, PYTHON_DEBUG_TYPES, type VariableLike } from './tensorVariables';
@@ -11,8 +16,8 @@ import { isTensorVariable, PYTHON_DEBUG_TYPES, type VariableLike } from './tenso
 /** Requests that resume the debuggee. */
 const RESUMING = new Set(['continue', 'next', 'stepIn', 'stepOut', 'stepBack', 'reverseContinue', 'goto', 'restartFrame']);
 
-/** The context key the Variables-view menu reads. */
-export const TENSOR_VARIABLES_CONTEXT_KEY = 'lossLens.tensorVariables';
+/** The menu context Loss Lens gives tensor variables (`debugProtocolVariableMenuContext` in `when` clauses). */
+export const TENSOR_MENU_CONTEXT = 'lossLens.tensor';
 
 interface SessionTraffic {
   stops: number;
@@ -36,7 +41,6 @@ export class TensorVariableTracker implements vscode.DebugAdapterTrackerFactory,
   private readonly disposables: vscode.Disposable[] = [];
   private readonly stopped = new vscode.EventEmitter<SessionEvent>();
   private readonly continued = new vscode.EventEmitter<SessionEvent>();
-  private lastKey = '';
 
   /** Fires when a tracked session stops (before VS Code selects the new frame). */
   readonly onDidStop = this.stopped.event;
@@ -84,13 +88,14 @@ export class TensorVariableTracker implements vscode.DebugAdapterTrackerFactory,
           this.continued.fire({ session, stop: traffic.stops });
         }
       },
-      onDidSendMessage: (m: { type?: string; command?: string; event?: string; request_seq?: number; success?: boolean; body?: { variables?: VariableLike[] } }) => {
+      onDidSendMessage: (m: { type?: string; command?: string; event?: string; request_seq?: number; success?: boolean; body?: { variables?: Array<VariableLike & { __vscodeVariableMenuContext?: string }> } }) => {
         if (m.type === 'response' && m.command === 'variables' && typeof m.request_seq === 'number') {
           const ref = traffic.pending.get(m.request_seq);
           traffic.pending.delete(m.request_seq);
           if (ref === undefined || !m.success) return;
-          traffic.tensors.set(ref, (m.body?.variables ?? []).filter(isTensorVariable));
-          this.updateContextKey();
+          const tensors = (m.body?.variables ?? []).filter(isTensorVariable);
+          for (const v of tensors) if (!v.__vscodeVariableMenuContext) v.__vscodeVariableMenuContext = TENSOR_MENU_CONTEXT;
+          traffic.tensors.set(ref, tensors);
         } else if (m.type === 'event' && m.event === 'stopped') {
           traffic.stops++;
           traffic.running = false;
@@ -106,18 +111,7 @@ export class TensorVariableTracker implements vscode.DebugAdapterTrackerFactory,
   }
 
   private forget(id: string): void {
-    if (this.sessions.delete(id)) this.updateContextKey();
-  }
-
-  /** Sets the context key to the names of every tensor variable currently listed. */
-  private updateContextKey(): void {
-    const names = new Set<string>();
-    for (const s of this.sessions.values()) for (const list of s.tensors.values()) for (const v of list) names.add(v.name);
-    const value = [...names].sort();
-    const key = value.join('\n');
-    if (key === this.lastKey) return;
-    this.lastKey = key;
-    void vscode.commands.executeCommand('setContext', TENSOR_VARIABLES_CONTEXT_KEY, value);
+    this.sessions.delete(id);
   }
 
   dispose(): void {
