@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { repoRoot } from './support/paths';
 import { session } from './support/session';
-import { screenshot, screenshotEveryStep, webviewFrame } from './support/workbench';
+import { runCommand, screenshot, screenshotEveryStep, webviewFrame } from './support/workbench';
 
 const program = join(repoRoot, 'test', 'fixtures', 'debug', 'train.py');
 const breakpointLine = readFileSync(program, 'utf8').split('\n').findIndex((l) => l.includes('# BREAKPOINT')) + 1;
@@ -154,5 +154,31 @@ describe('Debug watch (UI)', () => {
     const labels = await frame.locator('[data-chart^="watch-"] svg text').allTextContents();
     for (const stop of ['1', '2', '3']) assert.ok(labels.includes(stop), `the history chart has no point for stop ${stop}: ${labels.join(' ')}`);
     await screenshot(page, 'debug-watch-history');
+  });
+
+  it('Watch Loss While Debugging: prompts for the expressions and the op, and shows a failed expression as a state', async function () {
+    this.timeout(60_000);
+    const { page } = session();
+    await runCommand(page, 'Loss Lens: Watch Loss While Debugging');
+    for (const text of ['logitz', 'labels']) {
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(text);
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(300); // the next prompt replaces this one
+    }
+    const input = page.locator('.quick-input-widget input');
+    await input.fill('cross_entropy');
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'cross_entropy' }).waitFor();
+    await page.keyboard.press('Enter');
+    const error = webviewFrame(page).locator('.watch-error', { hasText: 'logitz' });
+    await error.waitFor();
+    assert.equal(
+      await error.textContent(),
+      "`logitz` failed in the debugger: NameError: name 'logitz' is not defined. Check the name in the Variables view or try the expression in the Debug Console.",
+    );
+    assert.equal(await error.getAttribute('data-problem'), 'expression-failed');
+    await error.scrollIntoViewIfNeeded();
+    await screenshot(page, 'debug-watch-error');
   });
 });
