@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { currentTheme, THEMES, useTheme } from './editorTheme';
 import { fixturesWorkspace } from './support/paths';
 import { session } from './support/session';
-import { quickOpen, screenshot } from './support/workbench';
+import { quickOpen, runCommand, screenshot } from './support/workbench';
 
 const NOTEBOOK = '002_c7bb8edfcbe15c6b.ipynb';
 const CALL = 'jsd(output,labels)';
@@ -31,6 +31,7 @@ async function settled(hover: Locator): Promise<void> {
 }
 
 describe('tensor hover in a JSON file', () => {
+  after(() => runCommand(session().page, 'View: Close All Editors'));
   it('shows the rows of a literal with entropy and argmax, and calls rows that sum to 1 probabilities, in a dark and a light theme', async () => {
     const { page } = session();
     await quickOpen(page, 'losses.json');
@@ -56,6 +57,7 @@ describe('tensor hover in a JSON file', () => {
 });
 
 describe('loss call hover in a seed notebook', () => {
+  after(() => runCommand(session().page, 'View: Close All Editors'));
   it(`shows the stored value of ${CALL} in the hover widget, in a dark and a light theme`, async () => {
     const { page } = session();
     const printed = /tensor\((-?\d+\.(\d+))/.exec(storedOutput(NOTEBOOK, CALL));
@@ -64,6 +66,10 @@ describe('loss call hover in a seed notebook', () => {
     await quickOpen(page, NOTEBOOK);
     await page.locator('.notebook-editor .code-cell-row').first().waitFor();
     const line = page.locator('.notebook-editor .cell-editor-container .view-line', { hasText: CALL }).first();
+    // The notebook list renders only the cells in view: scroll until the call's cell is there.
+    await page.locator('.notebook-editor .cell-list-container').first().hover();
+    for (let i = 0; i < 20 && (await line.count()) === 0; i++) await page.mouse.wheel(0, 250);
+    await line.scrollIntoViewIfNeeded();
     const span = line.locator('span > span', { hasText: /^jsd$/ }).first();
     await span.waitFor();
     const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'jsd_cross_entropy' }).first();
