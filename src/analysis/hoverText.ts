@@ -43,9 +43,12 @@ function shortExpr(s: string, max = 80): string {
 }
 
 /** A value to its useful precision: 6 significant digits for a scalar, the first entries for a tensor. */
+/** Significant digits of a loss value: 8, so a value halfway at 4 printed decimals (1.46115…) still shows which way it rounds. */
+const VALUE_DIGITS = 8;
+
 function formatValue(v: Tensor | number): string {
-  if (typeof v === 'number') return formatNumber(v);
-  if (v.shape.length === 0) return formatNumber(v.data[0]);
+  if (typeof v === 'number') return formatNumber(v, VALUE_DIGITS);
+  if (v.shape.length === 0) return formatNumber(v.data[0], VALUE_DIGITS);
   if (v.data.length === 1) return `${formatRow(v.data)} (shape [${v.shape.join(',')}])`;
   return `${formatRow(v.data, 5, 8)} (shape [${v.shape.join(',')}])`;
 }

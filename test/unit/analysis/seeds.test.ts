@@ -73,7 +73,7 @@ describe('seed notebooks: evaluateAt reproduces every stored value', () => {
         const variants = r?.kind === 'loss' ? r.float32 ?? [] : [];
         assert.ok(variants.some((v) => v.value === row.printed[0]), `no PyTorch float32 variant prints ${row.printed[0]}: ${JSON.stringify(variants)}`);
         assert.ok(Math.abs(got[0] / row.printed[0] - 2) < 1e-6, 'the exact value is log1p(e^-50), twice what PyTorch >= 2.0 prints');
-        assert.match(formatLossHover(r as LossResult), /PyTorch ≥ 2\.0 \(float32\): \*\*9\.64375e-23\*\*/);
+        assert.match(formatLossHover(r as LossResult), /PyTorch ≥ 2\.0 \(float32\): \*\*9\.6437495e-23\*\*/);
         return;
       }
       const fromPrint = r !== null && 'provenance' in r && r.provenance.some((p) => p.includes('from the printed output'));

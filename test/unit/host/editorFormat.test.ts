@@ -61,7 +61,7 @@ describe('host/editorFormat', () => {
     assert.match(unknown, /Loss Lens cannot compute `model`/);
     assert.doesNotMatch(unknown, /Open in Loss Lens panel/);
     const loss = hoverMarkdown({ kind: 'loss', op: 'cross_entropy', args: ce.args, value: ce.output, lossOutput: ce.output, callText: 'F.cross_entropy(x, y)', range: { offset: 0, length: 5 }, expressionText: 'F.cross_entropy(x, y)', provenance: [] }, 'command:lossLens.showHoverResult?%5B%22h1%22%5D');
-    assert.match(loss, /\*\*cross\\_entropy\*\* = \*\*0\.31854\*\*/);
+    assert.match(loss, /\*\*cross\\_entropy\*\* = \*\*0\.31853977\*\*/);
     assert.match(loss, /\[Open in Loss Lens panel\]\(command:lossLens\.showHoverResult\?%5B%22h1%22%5D\) · _Loss Lens_$/);
   });
 
