@@ -8,7 +8,7 @@
 import { assertNever, type FromWebview, type RenderedValues, type Surface, type ToWebview, type ViewState } from '../src/shared/protocol';
 import { ReportBuilder, type LossReport, type ReportControls, type ReportInputs, type RowDetail } from '../src/shared/report';
 import type { WatchState } from '../src/shared/watch';
-import { decode, encode } from '../src/shared/wire';
+import { decode, encode, fromJsonSafe, toJsonSafe } from '../src/shared/wire';
 import { chartPng, chartSvg, palette, pruneCharts, resizeCharts } from './charts';
 import { el, fmt, numberCell } from './dom';
 import { heatmapView } from './views/heatmap';
@@ -57,6 +57,20 @@ function recomputeLocally(controls: ReportControls | null, row: number): void {
   }
 }
 
+/** Reports up to this many tensor elements are kept in the webview state across reloads. */
+const PERSIST_ELEMENTS = 20_000;
+
+/** Identifies a report across messages and reloads. */
+function reportKey(r: LossReport): string {
+  return JSON.stringify([r.op, r.title, r.source, r.shapes]);
+}
+
+function sizeOf(i: ReportInputs): number {
+  let n = 0;
+  for (const v of Object.values(i.args)) if (v && typeof v === 'object' && 'data' in v) n += v.data.length;
+  return n;
+}
+
 function sameControls(a: ReportControls | null, b: ReportControls): boolean {
   return !!a && a.temperature === b.temperature && a.labelSmoothing === b.labelSmoothing && a.alpha === b.alpha && a.reduction === b.reduction;
 }
@@ -68,8 +82,19 @@ function takeReport(next: LossReport | null, nextInputs: ReportInputs | null, re
   local = null;
   detail = next?.selected ?? null;
   error = null;
-  if (!next) return;
-  if (!restore) {
+  if (!next) {
+    // A panel revived after a reload: the host has no report yet, the saved state may hold one.
+    const saved = restore && viewState.inputs ? fromJsonSafe<ReportInputs>(viewState.inputs) : null;
+    if (saved) {
+      inputs = saved;
+      recomputeLocally(viewState.controls, viewState.row);
+    }
+    return;
+  }
+  const key = reportKey(next);
+  const sameReport = viewState.key === key;
+  saveState({ key, inputs: nextInputs && sizeOf(nextInputs) <= PERSIST_ELEMENTS ? toJsonSafe(nextInputs) : undefined });
+  if (!restore || !sameReport) {
     saveState({ row: next.selected?.row ?? 0, controls: next.controls });
     return;
   }

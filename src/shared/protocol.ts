@@ -29,6 +29,10 @@ export interface ViewState {
   readonly row: number;
   /** The slider and select values. */
   readonly controls: ReportControls | null;
+  /** Which report `row` and `controls` belong to (op, title, source, shape), so they are not applied to another one. */
+  readonly key?: string;
+  /** A small report's tensors as JSON-safe data (`wire.ts` `toJsonSafe`), so a panel revived after a reload can show it again. */
+  readonly inputs?: unknown;
 }
 
 /** Messages the host sends to the webview. `seq` numbers them so a `rendered` reply names the one it shows. */

@@ -380,6 +380,8 @@ interface RowBatch {
   readonly target: ArrayLike<number>;
   /** q of the rows, `[rows.length, C]`. */
   readonly q: Float64Array;
+  /** p of the rows for classification, `[rows.length, C]`. */
+  readonly p?: Float64Array;
 }
 
 function batchOf(view: View, args: OpArgs, rows: { start: number; end: number } | readonly number[]): RowBatch {
@@ -390,7 +392,7 @@ function batchOf(view: View, args: OpArgs, rows: { start: number; end: number } 
     if (!b) throw new Error('the split CE = H(p) + KL(p‖q) does not apply to these arguments');
     const target = new Float64Array(n).fill(NaN);
     b.rows.forEach((r, i) => (target[i] = r.ignored ? -1 : (r.targetClass ?? NaN)));
-    return { rows: list, loss: b.rows.map((r) => r.crossEntropy), entropy: b.rows.map((r) => r.entropy), kl: b.rows.map((r) => r.kl), target, q: b.q };
+    return { rows: list, loss: b.rows.map((r) => r.crossEntropy), entropy: b.rows.map((r) => r.entropy), kl: b.rows.map((r) => r.kl), target, q: b.q, p: b.p };
   }
   const sub = argsForRows(view, args, rows);
   const x = sub.input as Tensor;
@@ -453,7 +455,7 @@ export class ReportBuilder {
   private readonly k: number;
   private readonly title: string;
   private readonly source: string;
-  private readonly findings: Finding[];
+  private findings: Finding[];
   private readonly notes: string[] = [];
   private readonly heatRows: number[];
   private readonly heatIndex = new Map<number, number>();
@@ -481,7 +483,6 @@ export class ReportBuilder {
     this.k = options.topK ?? TOP_K;
     this.title = inputs.title ?? `${inputs.op}(${registry.get(inputs.op).args.filter((a) => isTensor(this.args[a.name])).map((a) => a.name).join(', ')})`;
     this.source = inputs.source ?? '';
-    this.findings = findingsOf(this.op, this.args);
     const rows = this.view?.rows ?? 0;
     const classes = this.view?.classes ?? 0;
     this.selectedRow = Math.max(0, Math.min(rows - 1, Math.floor(options.row ?? 0)));
@@ -490,6 +491,13 @@ export class ReportBuilder {
     this.binSize = Math.max(1, Math.ceil(classes / HEATMAP_COLS));
     this.heatWidth = classes ? Math.ceil(classes / this.binSize) : 0;
     this.heat = new Float64Array(this.heatRows.length * this.heatWidth).fill(NaN);
+    // The diagnostics read a sample of a large call (~0.2 s at [4096, 50257]): they come with the complete report.
+    this.findings = this.size > LARGE_ELEMENTS ? [] : findingsOf(this.op, this.args);
+  }
+
+  /** Number of classes C of the `[N, C]` view (0 without one). */
+  get classes(): number {
+    return this.view?.classes ?? 0;
   }
 
   /** Elements of the `[N, C]` view. */
@@ -581,6 +589,7 @@ export class ReportBuilder {
 
   /** Computes the value with the engine, and the means. Call after the rows are summarized. */
   finish(): void {
+    if (this.size > LARGE_ELEMENTS) this.findings = findingsOf(this.op, this.args);
     try {
       const out = registry.call(this.op, this.args);
       if (isTensor(out as ArgValue)) {
@@ -671,9 +680,8 @@ export class ReportBuilder {
     const ignored = batch.target[0] === -1;
     // p: for classification the breakdown's p of this row, for binary the target row.
     let p = new Float64Array(C);
-    if (view.kind === 'classification') {
-      const b = lossBreakdown(view.breakdownOp!, argsForRows(view, view.breakdownArgs, [r]));
-      if (b) p = Float64Array.from(b.p);
+    if (view.kind === 'classification' && batch.p) {
+      p = Float64Array.from(batch.p);
     } else if (view.kind === 'binary') {
       p = Float64Array.from(rowOf(argsForRows(view, this.args, [r]).target as Tensor, 0, C));
     }
@@ -730,7 +738,8 @@ export class ReportBuilder {
       binaryTarget,
       elementLoss,
       distillation: this.op === 'distillation_loss' ? this.distillationParts(view, r, shown) : null,
-      js: view.kind === 'classification' ? this.jsView(view, r, shown, q, p) : null,
+      // The JS curve evaluates the loss 21 times on the row: left for the complete report of a large call.
+      js: view.kind === 'classification' && (this.complete || this.size <= LARGE_ELEMENTS) ? this.jsView(view, r, shown, q, p) : null,
     };
   }
 

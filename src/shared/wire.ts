@@ -104,3 +104,30 @@ export function wireSize(encoded: unknown): number {
   });
   return binary + (json ? json.length : 0);
 }
+
+/**
+ * JSON-safe form for state VS Code stores as JSON (`setState`): like {@link encode}, but a
+ * Float64Array becomes `{ $arr: [...] }` with non-finite values tagged, instead of binary.
+ */
+export function toJsonSafe(value: unknown): unknown {
+  if (value instanceof Float64Array) return { $arr: Array.from(value, (v) => encode(v)) };
+  if (value === null || typeof value !== 'object') return encode(value);
+  if (Array.isArray(value)) return value.map(toJsonSafe);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toJsonSafe(v);
+  return out;
+}
+
+/** Reverses {@link toJsonSafe}. */
+export function fromJsonSafe<T = unknown>(value: unknown): T {
+  const walk = (v: unknown): unknown => {
+    if (v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) return v.map(walk);
+    if (isTagged(v, '$arr') && Array.isArray(v.$arr)) return Float64Array.from(v.$arr as unknown[], (x) => decode<number>(x));
+    if (isTagged(v, '$num')) return decode(v);
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = walk(x);
+    return out;
+  };
+  return walk(value) as T;
+}

@@ -131,6 +131,8 @@ export function splitView(report: LossReport, p: Palette, selected: number): Vie
   };
 }
 
+const PIPELINE_COLUMNS = ['logit', 'minus-max', 'exp', 'log-softmax', 'q', 'p', 'ce-term', 'kl-term'];
+
 /** The pipeline of the selected row as a table: logits → minus max → exp → sum → logsumexp → log_softmax → softmax, then the per-class terms. */
 export function pipelineView(report: LossReport, d: RowDetail, p: Palette): ViewSection {
   const head = el('tr', {}, ...['class', 'logit x', 'x − max', 'exp(x − max)', 'log_softmax', 'softmax q', 'p', '−p·log q', 'p·log(p/q)'].map((h) => el('th', {}, h)));
@@ -140,7 +142,9 @@ export function pipelineView(report: LossReport, d: RowDetail, p: Palette): View
       'tr',
       { class: c === d.targetClass ? 'target' : '' },
       el('td', {}, String(c)),
-      ...[d.logits[i], d.minusMax[i], d.exp[i], d.logSoftmax[i], d.q[i], d.p[i], d.ceTerm[i], d.klTerm[i]].map((v) => el('td', { class: 'num' }, fmt(v))),
+      ...[d.logits[i], d.minusMax[i], d.exp[i], d.logSoftmax[i], d.q[i], d.p[i], d.ceTerm[i], d.klTerm[i]].map((v, j) =>
+        el('td', { class: 'num', 'data-column': PIPELINE_COLUMNS[j], 'data-value': String(v) }, fmt(v)),
+      ),
     );
     body.append(tr);
   });

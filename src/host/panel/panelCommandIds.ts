@@ -14,6 +14,10 @@ export const PanelCommandIds = {
   showView: 'lossLens.showView',
   /** Development: a seeded [4096, 50257] cross_entropy report, to measure the first paint. */
   largeReport: 'lossLens.internal.largeReport',
+  /** Development: one of the demo reports (every view on small tensors), picked by label. */
+  demoReport: 'lossLens.internal.demoReport',
+  /** Development: sets `workbench.colorTheme` in the user settings (screenshots in each theme). */
+  colorTheme: 'lossLens.internal.colorTheme',
   /** Tests: the panel's state (connections, CSP violations, the current report's headline numbers). */
   panelState: 'lossLens.internal.panelState',
 } as const;

@@ -69,7 +69,7 @@ function chunkRows(classes: number): number {
 }
 
 /** Rows the first paint of a large report summarizes. */
-const SAMPLE_ROWS = 64;
+const SAMPLE_ROWS = 8;
 
 /** The controller; one per extension activation. */
 export class PanelController implements vscode.Disposable {
@@ -186,7 +186,7 @@ export class PanelController implements vscode.Disposable {
 
   /** Runs the full pass of a large report in chunks, yielding between them; posts the complete report. */
   private async completeInSteps(job: number, builder: ReportBuilder): Promise<number | null> {
-    const rows = chunkRows(builder.report().classes);
+    const rows = chunkRows(builder.classes);
     const yieldNow = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
     try {
       while (builder.summarizeChunk(rows)) {
