@@ -124,6 +124,10 @@ describe('Debug watch: debugpy on train.py', function () {
     const again = (await vscode.commands.executeCommand(STATE, { refresh: true })) as Result;
     assert.ok(((again?.rendered as { delivered?: number }) ?? {}).delivered! >= 1, `the view did not get the state: ${JSON.stringify(again?.rendered)}`);
     assert.equal(pausedAt(again, 1)!.watches[0].history.length, 1, 'a re-read at the same stop adds no point');
+    // The full report of the same tensors, through the panel's lossLens.showReport.
+    const report = (await vscode.commands.executeCommand('lossLens.debug.openWatchReport', w.id)) as { value?: number } | undefined;
+    assert.ok(report && typeof report.value === 'number', `no report: ${JSON.stringify(report)}`);
+    assert.ok(Math.abs(report.value - expected) <= 1e-6, `report ${report.value} vs printed ${expected}`);
     if (w.latest?.kind === 'ok') {
       assert.deepEqual(w.latest.input.shape, [8, 4]);
       assert.equal(w.latest.input.dtype, 'torch.float32');
