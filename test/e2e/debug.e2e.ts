@@ -122,7 +122,15 @@ describe('Debug watch (UI)', () => {
     const item = page.locator('.context-view .action-item', { hasText: 'Open in Loss Lens' });
     await item.waitFor();
     if (screenshotEveryStep) await screenshot(page, 'debug-variables-context-menu');
+    // A click can land while the menu still animates in; then the item is hovered and Enter runs it.
     await item.click();
+    try {
+      await item.waitFor({ state: 'hidden', timeout: 2_000 });
+    } catch {
+      await item.hover();
+      await page.keyboard.press('Enter');
+      await item.waitFor({ state: 'hidden' });
+    }
 
     // The target (labels) is guessed from the sibling tensors; pick the op, cross_entropy first.
     const first = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'cross_entropy' });
