@@ -151,3 +151,80 @@ describe('editor commands', () => {
     });
   });
 });
+
+describe('lossLens.computeLoss on Python selections, through the static evaluator (seed 001)', () => {
+  before(activateExtension);
+  after(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+
+  const seed = (): Thenable<vscode.NotebookDocument> => vscode.workspace.openNotebookDocument(fixtureUri('seeds/001_d3dbd9c3b7b25ed7.ipynb'));
+  const cellOf = (nb: vscode.NotebookDocument, start: string): vscode.NotebookCell => {
+    const cell = nb.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code && c.document.getText().startsWith(start));
+    assert.ok(cell, `no cell starts with ${start}`);
+    return cell;
+  };
+  /**
+   * Reveals `cell` in the one notebook editor of this suite (a cell far down has no text editor
+   * until it is rendered) and selects `needle` in it. The editor stays open between the tests:
+   * showing the notebook again right after closeAllEditors can hang while it is still closing.
+   */
+  let shown: vscode.NotebookEditor | undefined;
+  const selectInCell = async (cell: vscode.NotebookCell, needle: string): Promise<void> => {
+    shown ??= await vscode.window.showNotebookDocument(cell.notebook);
+    const range = new vscode.NotebookRange(cell.index, cell.index + 1);
+    shown.selections = [range];
+    shown.revealRange(range, vscode.NotebookEditorRevealType.InCenter);
+    for (const deadline = Date.now() + 10_000; !vscode.window.visibleTextEditors.some((e) => e.document === cell.document) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
+    await select(cell.document, needle);
+  };
+
+  it('a selected loss call is computed as written: kl_loss(input, target) = 0.0853, the value the notebook stored', async () => {
+    const nb = await seed();
+    const cell = cellOf(nb, 'kl_loss(input, target)');
+    assert.equal(cell.outputs[0]?.items.map((i) => new TextDecoder().decode(i.data)).join(''), 'tensor(0.0853)');
+    await selectInCell(cell, 'kl_loss(input, target)');
+    const r = asLoss(await vscode.commands.executeCommand<ComputeLossResult>(CommandIds.computeLoss, {}));
+    assert.equal(r.op, 'kl_div');
+    assert.equal(r.args.reduction, 'batchmean', "nn.KLDivLoss(reduction='batchmean') from an earlier cell");
+    assert.equal(r.value?.toFixed(4), '0.0853');
+    assert.equal(r.call, 'kl_loss(input, target)');
+    assert.equal(r.title, 'kl_loss(input, target)');
+    assert.equal(r.source, `001_d3dbd9c3b7b25ed7.ipynb, cell ${cell.index + 1}`);
+  });
+
+  it('a selected name reads its value from an earlier cell: input + a given target gives 0.0853', async () => {
+    const nb = await seed();
+    await selectInCell(cellOf(nb, 'kl_loss(input, target)'), 'input');
+    const r = asLoss(await vscode.commands.executeCommand<ComputeLossResult>(CommandIds.computeLoss, { op: 'kl_div', target: '[[0.36, 0.48, 0.16]]', options: { reduction: 'batchmean' } }));
+    assertClose(Array.from((r.args.input as unknown as { data: Float64Array }).data), [-1.0986, -1.0986, -1.0986], 1e-4);
+    assert.equal(r.value?.toFixed(4), '0.0853');
+  });
+
+  it('a selected cell evaluates torch.log(...): input holds log-probabilities (kl_div 0.0853, CE = ln 3)', async () => {
+    const nb = await seed();
+    const cell = cellOf(nb, 'input = torch.log');
+    await selectInCell(cell, cell.document.getText());
+    const kl = asLoss(await vscode.commands.executeCommand<ComputeLossResult>(CommandIds.computeLoss, { op: 'kl_div', options: { reduction: 'batchmean' } }));
+    assert.equal(kl.value?.toFixed(4), '0.0853');
+    assert.ok(!kl.findings.some((f) => f.id === 'kl-input-not-log'), JSON.stringify(kl.findings.map((f) => f.id)));
+    const ce = asLoss(await vscode.commands.executeCommand<ComputeLossResult>(CommandIds.computeLoss, { op: 'cross_entropy', options: 'defaults' }));
+    assertNear(ce.value ?? NaN, Math.log(3), 1e-6); // softmax of equal logits is uniform: H(p, q) = ln 3
+  });
+
+  it('a loss on a name the cell printed uses the printed value and says so (ce_value = 1.7296, stored)', async () => {
+    const nb = await seed();
+    await selectInCell(cellOf(nb, 'ce_value = ce_loss'), 'ce_value = ce_loss(input, target)');
+    const r = asLoss(await vscode.commands.executeCommand<ComputeLossResult>(CommandIds.computeLoss, {}));
+    assert.equal(r.op, 'cross_entropy');
+    assert.equal(r.value?.toFixed(4), '1.7296');
+    assert.ok(r.provenance.includes('input: from the printed output, 4 decimals'), JSON.stringify(r.provenance));
+    assert.ok(r.log.some((l) => l === '  input: from the printed output, 4 decimals'));
+  });
+
+  it('a name the evaluator cannot compute is a problem naming it', async () => {
+    const document = await vscode.workspace.openTextDocument(fixtureUri('losses.py'));
+    await select(document, 'model(logits)');
+    const r = await vscode.commands.executeCommand<ComputeLossResult>(CommandIds.computeLoss, { op: 'cross_entropy', options: 'defaults' });
+    assert.equal(r?.kind, 'problem');
+    assert.match((r as { message: string }).message, /^Cannot read the selection: `model` is not defined/);
+  });
+});

@@ -4,14 +4,15 @@
  * The report goes to the Loss Lens output channel, a summary to a notification.
  */
 import * as vscode from 'vscode';
-import { isParseError, locateTensor } from '../../parsers';
-import { positionedError, tensorReportLines, tensorSummary } from '../editorFormat';
+import { locateTensor } from '../../parsers';
+import { tensorReportLines, tensorSummary } from '../editorFormat';
 import { output } from '../output';
-import { formatForLanguage, readSelectionTensors } from '../selectionTensors';
+import { formatForLanguage } from '../selectionTensors';
 import { sourceLabel } from '../sourceLabel';
 import { analyzeTensor, type TensorAnalysis } from '../tensorAnalysis';
 import { problem, type CommandProblem } from './computeLoss';
-import { editorText, type EditorText } from './editorText';
+import type { EditorText } from './editorText';
+import { readEditorTensors } from './editorTensors';
 
 /** Arguments that skip reading the editor (for tests). */
 export interface AnalyzeTensorArgs {
@@ -59,20 +60,17 @@ export function reportAnalyses(analyses: readonly TensorAnalysis[], source: stri
 
 /** Runs the command. */
 export async function analyzeTensorCommand(args: AnalyzeTensorArgs = {}): Promise<TensorAnalyses | CommandProblem> {
-  const from =
-    args.text !== undefined
-      ? { text: args.text, source: vscode.l10n.t('the given text'), format: 'auto' as const }
-      : args.uri !== undefined && args.offset !== undefined
-        ? await tensorInDocument(args.uri, args.offset)
-        : editorText();
-  if ('problem' in from) return problem(from.problem, 'information');
-  let tensors;
-  try {
-    tensors = readSelectionTensors(from.text, from.format).tensors;
-  } catch (e) {
-    if (!isParseError(e)) throw e;
-    return problem(vscode.l10n.t('Cannot read a tensor in the selection: {0}', positionedError(from.text, e.offset, e.message)));
-  }
+  let read: ReturnType<typeof readEditorTensors>;
+  if (args.text === undefined && args.uri !== undefined && args.offset !== undefined) {
+    const from = await tensorInDocument(args.uri, args.offset);
+    if ('problem' in from) return problem(from.problem, 'information');
+    read = readEditorTensors(from.text);
+    if (!('problem' in read)) read = { ...read, source: from.source };
+  } else read = readEditorTensors(args.text);
+  if ('problem' in read) return problem(read.problem, read.severity);
+  const from = read;
+  const tensors = read.selection.tensors;
+  if (tensors.length === 0) return problem(vscode.l10n.t('No tensor in the selection: select a list such as [[2.0, 1.0, 0.1]].'));
   return reportAnalyses(tensors.map((t) => analyzeTensor(t.tensor)), from.source, (i) => {
     const name = tensors[i].name;
     return name ? `${from.source}: ${name}` : tensors.length > 1 ? `${from.source} #${i + 1}` : from.source;

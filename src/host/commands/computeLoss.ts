@@ -19,13 +19,14 @@ import { lossLogLines, lossNotification, optionsText, positionedError, pythonArg
 import { computeLoss, optionArgs, optionsFromFields } from '../lossComputation';
 import { inputTargetArgs, rankOps, type RankedOp } from '../opRanking';
 import { output } from '../output';
-import { readOneTensor, readSelectionTensors } from '../selectionTensors';
-import { editorText } from './editorText';
+import { shortCall } from '../hover/evaluatorInput';
+import { readOneTensor } from '../selectionTensors';
+import { readEditorTensors } from './editorTensors';
 import { offerLossActions } from './lossActions';
 
 /** Arguments that skip the prompts (for tests and other commands). */
 export interface ComputeLossArgs {
-  /** The registry op; skips the op pick. */
+  /** The registry op; skips the op pick. A selected loss call of another op gives only its input and target. */
   readonly op?: string;
   /** The target as text (`[0, 2]`); skips the target prompt when the selection holds only the input. */
   readonly target?: string;
@@ -54,6 +55,10 @@ export interface ComputedLoss {
   readonly log: readonly string[];
   /** PyTorch code that reproduces the value. */
   readonly code: string;
+  /** The loss call's text when the selection was one (computed as written). */
+  readonly call?: string;
+  /** Where values came from when not computed from literals (printed outputs). */
+  readonly provenance: readonly string[];
 }
 
 /** Nothing computed: why (also shown to the user). */
@@ -80,15 +85,10 @@ export function problem(message: string, severity: 'warning' | 'information' = '
 
 /** Runs the command. */
 export async function computeLossCommand(args: ComputeLossArgs = {}): Promise<ComputeLossResult> {
-  const from = args.text !== undefined ? { text: args.text, source: vscode.l10n.t('the given text'), format: 'auto' as const } : editorText();
-  if ('problem' in from) return problem(from.problem, 'information');
-  let selection;
-  try {
-    selection = readSelectionTensors(from.text, from.format);
-  } catch (e) {
-    if (!isParseError(e)) throw e;
-    return problem(vscode.l10n.t('Cannot read a tensor in the selection: {0}', positionedError(from.text, e.offset, e.message)));
-  }
+  const read = readEditorTensors(args.text);
+  if ('problem' in read) return problem(read.problem, read.severity);
+  const { selection, source } = read;
+  const call = selection.call && (args.op === undefined || args.op === selection.call.op) ? selection.call : undefined;
   const input = selection.input?.tensor;
   if (!input) return problem(vscode.l10n.t('No tensor in the selection: select a list such as [[2.0, 1.0, 0.1]].'));
   let target = selection.target?.tensor;
@@ -103,15 +103,15 @@ export async function computeLossCommand(args: ComputeLossArgs = {}): Promise<Co
   target ??= await promptTarget(input);
   if (!target) return { kind: 'cancelled' };
 
-  const ranked = rankOps(input, target, registry.list());
-  const op = args.op ?? (await pickOp(ranked, input, target));
+  // A selected loss call is computed as written (its module's options); otherwise pick the op and its options.
+  const op = call?.op ?? args.op ?? (await pickOp(rankOps(input, target, registry.list()), input, target));
   if (!op) return { kind: 'cancelled' };
   if (!registry.has(op)) return problem(vscode.l10n.t('Unknown loss {0}: run "Loss Lens: List Supported Losses" for the names.', op));
   const spec = registry.get(op);
   const names = inputTargetArgs(spec);
   if (!names) return problem(vscode.l10n.t('{0} takes more than an input and a target; Compute Loss… handles the losses of two tensors.', op));
-  const fromFields = optionsFromFields(spec, selection.options);
-  const options = args.options === 'defaults' ? fromFields : args.options ? { ...fromFields, ...args.options } : await pickOptions(spec, fromFields);
+  const fromFields = call ? callOptions(spec, call.args) : optionsFromFields(spec, selection.options);
+  const options = call || args.options === 'defaults' ? { ...fromFields, ...(typeof args.options === 'object' ? args.options : {}) } : args.options ? { ...fromFields, ...args.options } : await pickOptions(spec, fromFields);
   if (!options) return { kind: 'cancelled' };
 
   let computed;
@@ -121,13 +121,21 @@ export async function computeLossCommand(args: ComputeLossArgs = {}): Promise<Co
     if (!isEngineError(e)) throw e;
     return problem(vscode.l10n.t('Cannot compute {0}: {1}', op, e.message));
   }
-  const message = lossNotification(computed, spec, from.source);
-  const log = lossLogLines(computed, spec, from.source);
+  const provenance = selection.provenance ?? [];
+  const message = lossNotification(computed, spec, source);
+  const log = [...lossLogLines(computed, spec, source), ...(call ? [`  call: ${call.text}`] : []), ...provenance.map((p) => `  ${p}`)];
   for (const line of log) output().info(line);
-  const title = op;
+  const title = call ? shortCall(call.text) : op;
   const code = toPyTorchCode(op, computed.args);
-  offerLossActions(message, { op, args: computed.args, title, source: from.source }, code);
-  return { kind: 'loss', op, args: computed.args, output: computed.output, ...(computed.value !== undefined ? { value: computed.value } : {}), findings: computed.findings, source: from.source, title, message, log, code };
+  offerLossActions(message, { op, args: computed.args, title, source }, code);
+  return { kind: 'loss', op, args: computed.args, output: computed.output, ...(computed.value !== undefined ? { value: computed.value } : {}), findings: computed.findings, source, title, message, log, code, ...(call ? { call: call.text } : {}), provenance };
+}
+
+/** The option arguments a loss call gave (its own and its module's), by PyTorch name. */
+function callOptions(spec: OpSpec, args: OpArgs): Record<string, ArgValue> {
+  const out: Record<string, ArgValue> = {};
+  for (const a of optionArgs(spec)) if (args[a.name] !== undefined) out[a.name] = args[a.name] as ArgValue;
+  return out;
 }
 
 /** Validates a target as it is typed: undefined when it parses, else the message with its position. */

@@ -7,14 +7,14 @@
  * the text; this adapter gathers input, checks cancellation and wraps the result.
  */
 import * as vscode from 'vscode';
-import { evaluateAt, type CellInput, type EvaluateResult } from '../../analysis';
+import { evaluateAt, type EvaluateResult } from '../../analysis';
 import { locateTensor, type LocatedTensor } from '../../parsers';
 import { numel } from '../../engine/tensor';
 import { CommandIds } from '../commandIds';
-import { hoverMarkdown, MAX_EVALUATED_CHARS, MAX_HOVER_NUMBERS, tensorLiteralMarkdown } from '../editorFormat';
-import { cellInputsUpTo, notebookCellOf } from '../notebook/cellInputs';
+import { hoverMarkdown, MAX_HOVER_NUMBERS, tensorLiteralMarkdown } from '../editorFormat';
 import { formatForLanguage } from '../selectionTensors';
 import { sourceLabel } from '../sourceLabel';
+import { evaluatorInput, shortCall } from './evaluatorInput';
 import { rememberHoverResult } from './hoverResults';
 
 /** Characters read each side of the cursor for a literal hover (a 10k-number literal is ~80k). */
@@ -46,16 +46,9 @@ export class LossLensHoverProvider implements vscode.HoverProvider {
 
   /** The evaluator's answer, or undefined when it has none (not on an expression it reads). */
   private evaluate(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): vscode.Hover | undefined {
-    let cells: CellInput[];
-    let index: number;
-    const cell = notebookCellOf(document);
-    if (cell) ({ cells, index } = cellInputsUpTo(cell));
-    else {
-      cells = [{ source: document.getText(), outputs: [] }];
-      index = 0;
-    }
-    if (index < 0 || cells.reduce((n, c) => n + c.source.length + c.outputs.reduce((m, o) => m + o.length, 0), 0) > MAX_EVALUATED_CHARS) return undefined;
-    if (token.isCancellationRequested) return undefined;
+    const input = evaluatorInput(document);
+    if (!input || token.isCancellationRequested) return undefined;
+    const { cells, index } = input;
     const result: EvaluateResult | null = evaluateAt(cells, index, document.offsetAt(position));
     if (!result || token.isCancellationRequested) return undefined;
     // A bare literal reads the same through the literal path, which also caps its size.
@@ -82,12 +75,6 @@ export class LossLensHoverProvider implements vscode.HoverProvider {
     const range = new vscode.Range(document.positionAt(offset), document.positionAt(offset + located.range.length));
     return new vscode.Hover(trusted(markdown), range);
   }
-}
-
-/** The loss call's text on one line, at most 60 characters, as the panel's title. */
-function shortCall(text: string): string {
-  const one = text.replace(/\s+/g, ' ').trim();
-  return one.length > 60 ? `${one.slice(0, 59)}…` : one;
 }
 
 function commandLink(command: string, arg: unknown): string {
