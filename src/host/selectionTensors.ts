@@ -94,15 +94,19 @@ export function readSelectionTensors(text: string, format: FormatOption = 'auto'
   const pieces = topLevelPieces(text);
   if (pieces.length >= 2 || (pieces.length === 1 && text.slice(pieces[0][0], pieces[0][1]).trim() !== text.trim())) {
     const tensors: ParsedTensor[] = [];
+    const options: Record<string, OptionValue> = {};
     for (const [s, e] of pieces) {
       try {
-        tensors.push(...parseTensorText(text, format, s, e).tensors);
+        const r = parseTensorText(text, format, s, e);
+        tensors.push(...r.tensors);
+        // A JSON object's scalar fields (`"reduction": "sum"`) hold when it was selected with a trailing comma too.
+        for (const [k, v] of Object.entries(r.options)) if (!(k in options)) options[k] = v;
       } catch (err) {
         if (!isParseError(err)) throw err;
         throw first && first.offset > err.offset ? first : err;
       }
     }
-    if (tensors.length > 0) return pick(tensors, {});
+    if (tensors.length > 0) return pick(tensors, options);
   }
   throw first ?? new ParseError('No tensor here: select a list such as [[2.0, 1.0, 0.1]] or a JSON object with "input" and "target".', 0, text.length);
 }

@@ -26,6 +26,8 @@ describe('host/selectionTensors', () => {
   it('ignores a trailing comma, as when a JSON field is selected to the end of its line', () => {
     const s = readSelectionTensors('{ "logits": [[2.0, 1.0]], "labels": [1] },', 'json');
     assert.deepStrictEqual([s.input?.name, s.target?.name], ['logits', 'labels']);
+    const summed = readSelectionTensors('{ "logits": [[2.0, 1.0]], "labels": [1], "reduction": "sum" },', 'json');
+    assert.deepStrictEqual(summed.options, { reduction: 'sum' }, 'the object keeps its options');
   });
 
   it('a target-named assignment is the target even when it comes first', () => {
