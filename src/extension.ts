@@ -4,11 +4,8 @@
 import * as vscode from 'vscode';
 import { registry } from './engine/registry';
 import { CommandIds } from './host/commandIds';
-import { softmaxSelection } from './host/commands/softmaxSelection';
 import { registerEditorFeatures } from './host/commands/editorFeatures';
-import { tensor } from './engine/tensor';
 import { openPanel, registerPanel } from './host/panel/registerPanel';
-import { ReportStore } from './host/reportStore';
 import { registerDebugFeature } from './host/debug/debugFeature';
 
 /** How long `lossLens.openPanel` waits for the webview's handshake before resolving `ready: false`. */
@@ -16,17 +13,12 @@ const PANEL_HANDSHAKE_MS = 20_000;
 
 /** Activates Loss Lens. Returns nothing; features register their own disposables. */
 export function activate(context: vscode.ExtensionContext): void {
-  const store = new ReportStore();
   const version = String(context.extension.packageJSON.version ?? '');
   const panel = registerPanel(context, version);
   context.subscriptions.push(
-    store,
     registerDebugFeature(),
     vscode.commands.registerCommand(CommandIds.listOps, () => registry.list().map((op) => op.name)),
-    vscode.commands.registerCommand(CommandIds.softmaxSelection, () => softmaxSelection(store)),
     vscode.commands.registerCommand(CommandIds.openPanel, () => openPanel(context, panel, PANEL_HANDSHAKE_MS)),
-    // The softmax of the selection goes to the panel as a `softmax` report (shown where the panel is open).
-    store.onDidChange((r) => void panel.showReport({ op: 'softmax', args: { input: tensor(r.shape, r.logits) }, title: 'softmax', source: r.source, reveal: false })),
     ...registerEditorFeatures(),
   );
 }

@@ -2,8 +2,6 @@
 export const CommandIds = {
   /** Lists the names of the supported ops; returns `string[]`. */
   listOps: 'lossLens.listOps',
-  /** Softmax of the bracketed numbers in the selection; returns a `SoftmaxReport` or undefined. */
-  softmaxSelection: 'lossLens.softmaxSelection',
   /** Opens (or reveals) the Loss Lens panel; resolves with an `OpenPanelResult`. */
   openPanel: 'lossLens.openPanel',
   /** Opens the panel on a computation `{op, args, title}` (the panel's; the editor features call it when registered). */

@@ -8,18 +8,6 @@
 import type { LossReport, ReportControls, ReportInputs, RowDetail } from './report';
 import type { WatchState } from './watch';
 
-/** A softmax the harness's `Softmax of Selection` command computed (the panel shows it as a `softmax` report). */
-export interface SoftmaxReport {
-  /** Where the numbers came from, e.g. `logits.json` or `notebook.ipynb, cell 1`. */
-  readonly source: string;
-  /** Shape of the input (and of the output). */
-  readonly shape: readonly number[];
-  /** The input logits, row-major. */
-  readonly logits: readonly number[];
-  /** softmax(logits, dim=-1), row-major. */
-  readonly probabilities: readonly number[];
-}
-
 /** Which surface the webview is: the editor-tab panel or the view in the bottom panel. */
 export type Surface = 'panel' | 'view';
 

@@ -1,21 +1,42 @@
+/**
+ * The webview's own DOM on a real report: Compute Loss… on a JSON selection whose object carries
+ * `"reduction": "sum"`, opened with the notification's "Open in Panel", read inside the webview
+ * (title, status, pipeline table, ECharts' SVG).
+ */
 import * as assert from 'node:assert/strict';
+import type { FrameLocator, Page } from 'playwright-core';
 import { session } from './support/session';
-import { goToLine, quickOpen, runCommand, webviewFrame } from './support/workbench';
+import { goToLine, notificationText, quickOpen, runCommand } from './support/workbench';
+
+/** The editor-tab panel's document (not the bottom view's, whose frame says `purpose=webviewView`). */
+function panelDocument(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready[src*="extensionId=loss-lens.loss-lens"]:not([src*="purpose=webviewView"]):visible').first().frameLocator('iframe#active-frame');
+}
 
 describe('Loss Lens panel', () => {
-  it('shows the softmax computed in the host, as text, a pipeline table and charts, inside the webview', async () => {
+  it('shows a Compute Loss… report computed in the host, as text, a pipeline table and SVG charts, inside the webview', async () => {
     const { page } = session();
-    await quickOpen(page, 'logits.json');
-    await goToLine(page, 3, 32); // inside [0.5, 2.5, 0.3] of "batch"
-    await runCommand(page, 'Loss Lens: Softmax of Selection');
-    await runCommand(page, 'Loss Lens: Open Panel');
-    const frame = webviewFrame(page);
-    const title = frame.locator('#title', { hasText: 'softmax of logits.json' });
+    await quickOpen(page, 'losses.json');
+    await page.locator('.editor-instance .view-line', { hasText: '"summed"' }).first().waitFor();
+    await goToLine(page, 4, 13); // the "summed" object: logits, labels and "reduction": "sum" (selected with its trailing comma)
+    await page.keyboard.press('Shift+End');
+    await runCommand(page, 'Loss Lens: Compute Loss…');
+    for (const pick of ['cross_entropy', "PyTorch's defaults"]) {
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: pick }).first().waitFor();
+      await page.keyboard.press('Enter');
+    }
+    await notificationText(page, 'cross_entropy = 0.63708');
+    await page.locator('.notifications-toasts .notification-list-item', { hasText: 'cross_entropy = 0.63708' }).first().locator('.monaco-button', { hasText: 'Open in Panel' }).click();
+    const frame = panelDocument(page);
+    const title = frame.locator('#title', { hasText: 'cross_entropy (losses.json)' });
     await title.waitFor();
-    assert.equal(await title.textContent(), 'softmax of logits.json: [0.1086, 0.8025, 0.08892]');
+    // F.cross_entropy(..., reduction='sum') = 0.6370795392983715, computed in the host and rendered by the webview.
+    assert.match((await title.textContent()) ?? '', /^cross_entropy \(losses\.json\) = 0\.63708\d*$/);
+    assert.equal(await frame.locator('#reduction').inputValue(), 'sum');
     assert.match((await frame.locator('#status').textContent()) ?? '', /^Loss Lens \d+\.\d+\.\d+$/);
     assert.equal(await frame.locator('#view-pipeline tbody tr').count(), 3);
     // ECharts' SVG renderer drew the distribution chart as SVG in the page (no canvas, no HTML tooltip).
     assert.ok((await frame.locator('#chart-distribution svg path').count()) >= 3);
+    await runCommand(page, 'Notifications: Clear All Notifications');
   });
 });

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { lossBreakdown } from '../../src/engine/breakdown';
 import { registry } from '../../src/engine/registry';
 import { tensor, type Tensor } from '../../src/engine/tensor';
+import type { ComputeLossResult, ComputedLoss } from '../../src/host/commands/computeLoss';
 import { CommandIds } from '../../src/host/commandIds';
 import type { ShowReportResult } from '../../src/host/panel/panelController';
 import { PanelCommandIds } from '../../src/host/panel/panelCommandIds';
@@ -42,13 +43,30 @@ describe('Loss Lens panel', () => {
   before(activateExtension);
   after(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
 
-  it('answers the webview ready handshake with init and reports what it rendered', async () => {
-    const result = await vscode.commands.executeCommand<{ ready: boolean; text?: string }>(CommandIds.openPanel);
+  it('a new panel says ready, gets init with the last report (a Compute Loss… result) and reports what it rendered', async () => {
+    const editor = await vscode.window.showTextDocument(fixtureUri('losses.json'), { viewColumn: vscode.ViewColumn.One });
+    const range = rangeOf(editor.document, '{ "logits": [[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]], "labels": [0, 1] }');
+    editor.selection = new vscode.Selection(range.start, range.end);
+    const computed = await vscode.commands.executeCommand<ComputeLossResult>(CommandIds.computeLoss, { op: 'cross_entropy', options: 'defaults' });
+    assert.equal(computed?.kind, 'loss', JSON.stringify(computed));
+    const loss = computed as ComputedLoss;
+    // What "Open in Panel" sends.
+    const first = await show({ op: loss.op, args: loss.args, title: loss.title, source: loss.source });
+    assert.equal(first.ready, true, JSON.stringify(first));
+    assert.equal(first.value, loss.value);
+    // Close the panel: a new one has no document until it says ready and the host answers init with the last report.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await until('the panel closed', async () => !(await state()).panelOpen);
+    const result = await vscode.commands.executeCommand<{ ready: boolean; text?: string; bars?: number }>(CommandIds.openPanel);
     assert.equal(result?.ready, true, `no handshake: ${JSON.stringify(result)}`);
-    assert.ok(result.text && result.text.length > 0);
+    assert.equal(result.text, `cross_entropy (losses.json) = ${first.text?.split(' = ')[1]}`);
+    assert.match(result.text ?? '', /^cross_entropy \(losses\.json\) = 0\.3185\d*$/); // F.cross_entropy = 0.31853976964918573
+    assert.equal(result.bars, 3, 'one bar per class of the selected row');
     const s = await state();
     assert.equal(s.panelOpen, true);
-    assert.ok(s.surfaces.some((c) => c.surface === 'panel' && c.ready));
+    const panel = s.surfaces.find((c) => c.surface === 'panel' && c.ready);
+    assert.ok(panel, JSON.stringify(s.surfaces));
+    assert.ok(Math.abs(panel.last!.values.crossEntropy! - 0.31853976964918573) < 1e-12);
   });
 
   it('lossLens.showReport renders CE, H(p) and KL(p‖q) equal to the engine (class indices)', async () => {
@@ -88,17 +106,6 @@ describe('Loss Lens panel', () => {
       return st.surfaces.find((c) => c.last?.text.includes('target')) ? st : undefined;
     });
     assert.ok(s);
-  });
-
-  it('sends a softmax of the selection to the open panel', async () => {
-    const editor = await vscode.window.showTextDocument(fixtureUri('logits.json'), { viewColumn: vscode.ViewColumn.One });
-    const range = rangeOf(editor.document, '[0.5, 2.5, 0.3]');
-    editor.selection = new vscode.Selection(range.start, range.end);
-    await vscode.commands.executeCommand(CommandIds.softmaxSelection);
-    const result = await vscode.commands.executeCommand<{ ready: boolean; text?: string; bars?: number }>(CommandIds.openPanel);
-    assert.equal(result.ready, true);
-    assert.equal(result.text, 'softmax of logits.json: [0.1086, 0.8025, 0.08892]');
-    assert.equal(result.bars, 3);
   });
 
   it('the bottom view gets the watch message, and the last report again when it becomes visible', async () => {
