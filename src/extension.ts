@@ -5,14 +5,19 @@ import * as vscode from 'vscode';
 import { registry } from './engine/registry';
 import { CommandIds } from './host/commandIds';
 import { registerEditorFeatures } from './host/commands/editorFeatures';
-import { openPanel, registerPanel } from './host/panel/registerPanel';
+import { openPanel, panelTestHooks, registerPanel, type PanelTestHooks } from './host/panel/registerPanel';
 import { registerDebugFeature } from './host/debug/debugFeature';
 
 /** How long `lossLens.openPanel` waits for the webview's handshake before resolving `ready: false`. */
 const PANEL_HANDSHAKE_MS = 20_000;
 
-/** Activates Loss Lens. Returns nothing; features register their own disposables. */
-export function activate(context: vscode.ExtensionContext): void {
+/** What `activate` exports outside production mode, for the in-host tests only. */
+export interface LossLensTestApi {
+  readonly panel: PanelTestHooks | undefined;
+}
+
+/** Activates Loss Lens. Features register their own disposables; in development mode the exports carry test hooks. */
+export function activate(context: vscode.ExtensionContext): LossLensTestApi | undefined {
   const version = String(context.extension.packageJSON.version ?? '');
   const panel = registerPanel(context, version);
   context.subscriptions.push(
@@ -21,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(CommandIds.openPanel, () => openPanel(context, panel, PANEL_HANDSHAKE_MS)),
     ...registerEditorFeatures(),
   );
+  return context.extensionMode === vscode.ExtensionMode.Production ? undefined : { panel: panelTestHooks() };
 }
 
 /** Nothing to release beyond the subscriptions. */

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { Connection } from './connection';
 import { webviewHtml, webviewOptions } from './html';
 import type { PanelController } from './panelController';
+import { requestFromSavedState } from './savedState';
 
 /** Owns the editor-tab panel and its disposables. */
 export class LossLensPanel implements vscode.Disposable {
@@ -21,15 +22,27 @@ export class LossLensPanel implements vscode.Disposable {
   /** Registers the serializer and tells the controller how to open the panel. */
   static register(extensionUri: vscode.Uri, controller: PanelController): vscode.Disposable {
     controller.setOpener({ openPanel: () => LossLensPanel.createOrShow(extensionUri, controller) });
-    return vscode.Disposable.from(
-      vscode.window.registerWebviewPanelSerializer(LossLensPanel.viewType, {
-        async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
-          LossLensPanel.current?.dispose();
-          LossLensPanel.current = new LossLensPanel(panel, extensionUri, controller);
-        },
-      }),
-      { dispose: () => LossLensPanel.current?.dispose() },
-    );
+    LossLensPanel.serializer = LossLensPanel.createSerializer(extensionUri, controller);
+    return vscode.Disposable.from(vscode.window.registerWebviewPanelSerializer(LossLensPanel.viewType, LossLensPanel.serializer), { dispose: () => LossLensPanel.current?.dispose() });
+  }
+
+  /** The registered serializer (tests call it as VS Code does on a reload: the extension's exports in development mode). */
+  static serializer: vscode.WebviewPanelSerializer<unknown> | undefined;
+
+  /**
+   * Revives a panel after a reload: attaches it and, when the webview's saved state holds a report,
+   * has the host rebuild it with the saved row and controls, so the host holds it again and the
+   * webview gets it in `init`. Resolves once the panel is attached; the report follows.
+   */
+  private static createSerializer(extensionUri: vscode.Uri, controller: PanelController): vscode.WebviewPanelSerializer<unknown> {
+    return {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+        LossLensPanel.current?.dispose();
+        LossLensPanel.current = new LossLensPanel(panel, extensionUri, controller);
+        const saved = requestFromSavedState(state);
+        if (saved) void controller.showReport({ ...saved, reveal: false });
+      },
+    };
   }
 
   /** The open panel, if any. */

@@ -115,11 +115,27 @@ export function registerPanel(context: vscode.ExtensionContext, version: string)
     }),
     vscode.commands.registerCommand(PanelCommandIds.panelState, () => ({
       surfaces: controller.surfaces.map((c) => ({ surface: c.surface, ready: c.ready, visible: c.visible, violations: [...c.violations], last: c.last ?? null })),
-      report: controller.current ? { op: controller.current.op, value: controller.current.value, mean: controller.current.mean, complete: controller.current.complete } : null,
+      report: controller.current
+        ? { op: controller.current.op, title: controller.current.title, value: controller.current.value, mean: controller.current.mean, complete: controller.current.complete, controls: controller.current.controls, row: controller.current.selected?.row ?? null }
+        : null,
       panelOpen: !!LossLensPanel.open,
     })),
   );
   return controller;
+}
+
+/** What the in-host tests reach through the extension's exports in development mode (not a command). */
+export interface PanelTestHooks {
+  /** The registered `WebviewPanelSerializer`, to revive a panel as VS Code does after a reload. */
+  readonly serializer: vscode.WebviewPanelSerializer<unknown>;
+  /** The panel's view type, for `createWebviewPanel`. */
+  readonly viewType: string;
+}
+
+/** The panel's test hooks (after {@link registerPanel}). */
+export function panelTestHooks(): PanelTestHooks | undefined {
+  const serializer = LossLensPanel.serializer;
+  return serializer ? { serializer, viewType: LossLensPanel.viewType } : undefined;
 }
 
 /** Opens (or reveals) the editor-tab panel and resolves once it rendered what it shows. */
