@@ -12,24 +12,9 @@ import type { ShowReportResult } from '../../src/host/panel/panelController';
 import { PanelCommandIds } from '../../src/host/panel/panelCommandIds';
 import type { WatchState } from '../../src/shared/watch';
 import { activateExtension, fixtureUri, rangeOf } from './helpers';
+import { panelState, until } from './panelHelpers';
 
-interface PanelState {
-  surfaces: Array<{ surface: 'panel' | 'view'; ready: boolean; visible: boolean; violations: string[]; last: { seq: number; text: string; bars: number; values: Record<string, number | null> } | null }>;
-  report: { op: string; value: number | null; mean: { crossEntropy: number; entropy: number; kl: number } | null; complete: boolean } | null;
-  panelOpen: boolean;
-}
-
-const state = (): Thenable<PanelState> => vscode.commands.executeCommand<PanelState>(PanelCommandIds.panelState);
-
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const state = panelState;
 
 const logits = tensor([3, 4], [2, 1, 0.1, -1, 0.5, 2.5, 0.3, 0, -2, 0, 3, 1]);
 const labels = tensor([3], [0, 1, 2], 'int64');

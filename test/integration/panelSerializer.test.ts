@@ -11,28 +11,12 @@ import { registry } from '../../src/engine/registry';
 import { tensor } from '../../src/engine/tensor';
 import type { LossLensTestApi } from '../../src/extension';
 import { webviewOptions } from '../../src/host/panel/html';
-import { PanelCommandIds } from '../../src/host/panel/panelCommandIds';
 import type { ViewState } from '../../src/shared/protocol';
 import { toJsonSafe } from '../../src/shared/wire';
 import { activateExtension } from './helpers';
+import { panelState, until } from './panelHelpers';
 
-interface PanelState {
-  surfaces: Array<{ surface: 'panel' | 'view'; ready: boolean; visible: boolean; last: { seq: number; text: string; bars: number; values: Record<string, number | null> } | null }>;
-  report: { op: string; title: string; value: number | null; controls: { temperature: number; labelSmoothing: number; reduction: string }; row: number | null } | null;
-  panelOpen: boolean;
-}
-
-const state = (): Thenable<PanelState> => vscode.commands.executeCommand<PanelState>(PanelCommandIds.panelState);
-
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const state = panelState;
 
 const logits = tensor([3, 4], [2, 1, 0.1, -1, 0.5, 2.5, 0.3, 0, -2, 0, 3, 1]);
 const labels = tensor([3], [0, 1, 2], 'int64');
@@ -62,7 +46,7 @@ describe('Loss Lens panel serializer (a reload, in-host)', () => {
     };
     const panel = vscode.window.createWebviewPanel(api.panel!.viewType, 'Loss Lens', vscode.ViewColumn.One, webviewOptions(extensionUri));
     await api.panel!.serializer.deserializeWebviewPanel(panel, JSON.parse(JSON.stringify(saved)));
-    const shown = await until('the revived panel rendered the saved report', async () => (await state()).surfaces.find((c) => c.surface === 'panel' && c.ready && c.last?.text.startsWith('revived(logits, labels) (saved state)')));
+    const shown = await until('the revived panel rendered the saved report', async () => (await state()).surfaces.find((c) => c.surface === 'panel' && c.ready && c.last?.text.startsWith('revived(logits, labels) (saved state)')), 20_000);
     // What PyTorch computes for the saved sliders: logits / T with T = 2, label_smoothing = 0.1.
     const halved = tensor([3, 4], Array.from(logits.data, (x) => x / 2));
     const args = registry.resolveArgs('cross_entropy', { input: halved, target: labels, label_smoothing: 0.1 });
