@@ -199,6 +199,13 @@ describe('Loss Lens panel (UI)', () => {
             const file = join('.screenshots', `view-${theme.name}-${demo.split(' ')[0]}-${name}.png`);
             await frame.locator(`[data-view="${name}"]`).screenshot({ path: file });
           }
+          if (names.includes('js-curve')) {
+            // The y-axis name and the legend both say "JS term": they must not overlap.
+            const boxes = await frame.locator('[data-view="js-curve"] svg text', { hasText: /^JS term$/ }).evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ l: r.left, t: r.top, r: r.right, b: r.bottom })));
+            assert.equal(boxes.length, 2, JSON.stringify(boxes));
+            const [a, b] = boxes;
+            assert.ok(a.r <= b.l || b.r <= a.l || a.b <= b.t || b.b <= a.t, `the y-axis name overlaps the legend: ${JSON.stringify(boxes)}`);
+          }
           if (demo === 'distillation_loss') assert.deepEqual(names.filter((n) => n !== 'watch'), ['distribution', 'split', 'distillation', 'pipeline', 'gradient', 'js', 'js-curve', 'heatmap']);
           if (demo === 'cross_entropy') assert.ok(await frame.locator('[data-finding="softmax-twice"]').count());
         }

@@ -304,7 +304,9 @@ export function jsView(d: RowDetail, p: Palette): ViewSection[] {
         renderChart('js-curve', chart2, {
           ...baseOption(p),
           xAxis: axis(p, { type: 'value', name: 'change in output', nameLocation: 'middle', nameGap: 26, min: -1, max: 1 }),
-          yAxis: axis(p, { type: 'value', name: 'JS term' }),
+          // The x range crosses 0, where ECharts would draw the y axis (and put its name under the
+          // legend): keep the axis at the left edge and its name along it.
+          yAxis: axis(p, { type: 'value', name: 'JS term', nameLocation: 'middle', nameRotate: 90, nameGap: 38, axisLine: { onZero: false, lineStyle: { color: p.muted } } }),
           series: [{ name: 'JS term', type: 'line', data: Array.from(js.curveX, (x, i) => [x, js.curveY[i]]), lineStyle: { color: p.purple }, itemStyle: { color: p.purple } }],
         }),
     },
