@@ -152,7 +152,7 @@ describe('editor commands', () => {
   });
 });
 
-describe('lossLens.computeLoss on Python selections, through the static evaluator (seed 001)', () => {
+describe('lossLens.computeLoss on Python ranges, through the static evaluator (seed 001)', () => {
   before(activateExtension);
   after(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
 
@@ -163,26 +163,24 @@ describe('lossLens.computeLoss on Python selections, through the static evaluato
     return cell;
   };
   /**
-   * Reveals `cell` in the one notebook editor of this suite (a cell far down has no text editor
-   * until it is rendered) and selects `needle` in it. The editor stays open between the tests:
-   * showing the notebook again right after closeAllEditors can hang while it is still closing.
+   * The `{uri, range}` of `needle` in `cell` (the whole cell without one): the argument bag that
+   * reads a range of a document instead of the active editor's selection. Cells far down a notebook
+   * have no text editor until scrolled to, and showing a notebook right after another test's
+   * closeAllEditors can hang, so these tests pass the range; the editor selection is what the
+   * notebook-cell test above and the panel UI test (seed 001) drive.
    */
-  let shown: vscode.NotebookEditor | undefined;
-  const selectInCell = async (cell: vscode.NotebookCell, needle: string): Promise<void> => {
-    shown ??= await vscode.window.showNotebookDocument(cell.notebook);
-    const range = new vscode.NotebookRange(cell.index, cell.index + 1);
-    shown.selections = [range];
-    shown.revealRange(range, vscode.NotebookEditorRevealType.InCenter);
-    for (const deadline = Date.now() + 10_000; !vscode.window.visibleTextEditors.some((e) => e.document === cell.document) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
-    await select(cell.document, needle);
+  const rangeIn = (cell: vscode.NotebookCell, needle?: string): { uri: string; range: { start: number; end: number } } => {
+    const text = cell.document.getText();
+    const start = needle === undefined ? 0 : text.indexOf(needle);
+    assert.ok(start >= 0, `${needle} is not in cell ${cell.index}`);
+    return { uri: cell.document.uri.toString(), range: { start, end: needle === undefined ? text.length : start + needle.length } };
   };
 
   it('a selected loss call is computed as written: kl_loss(input, target) = 0.0853, the value the notebook stored', async () => {
     const nb = await seed();
     const cell = cellOf(nb, 'kl_loss(input, target)');
     assert.equal(cell.outputs[0]?.items.map((i) => new TextDecoder().decode(i.data)).join(''), 'tensor(0.0853)');
-    await selectInCell(cell, 'kl_loss(input, target)');
-    const r = asLoss(await vscode.commands.executeCommand<ComputeLossResult>(CommandIds.computeLoss, {}));
+    const r = asLoss(await vscode.commands.executeCommand<ComputeLossResult>(CommandIds.computeLoss, rangeIn(cell, 'kl_loss(input, target)')));
     assert.equal(r.op, 'kl_div');
     assert.equal(r.args.reduction, 'batchmean', "nn.KLDivLoss(reduction='batchmean') from an earlier cell");
     assert.equal(r.value?.toFixed(4), '0.0853');
@@ -193,8 +191,7 @@ describe('lossLens.computeLoss on Python selections, through the static evaluato
 
   it('a selected name reads its value from an earlier cell: input + a given target gives 0.0853', async () => {
     const nb = await seed();
-    await selectInCell(cellOf(nb, 'kl_loss(input, target)'), 'input');
-    const r = asLoss(await vscode.commands.executeCommand<ComputeLossResult>(CommandIds.computeLoss, { op: 'kl_div', target: '[[0.36, 0.48, 0.16]]', options: { reduction: 'batchmean' } }));
+    const r = asLoss(await vscode.commands.executeCommand<ComputeLossResult>(CommandIds.computeLoss, { ...rangeIn(cellOf(nb, 'kl_loss(input, target)'), 'input'), op: 'kl_div', target: '[[0.36, 0.48, 0.16]]', options: { reduction: 'batchmean' } }));
     assertClose(Array.from((r.args.input as unknown as { data: Float64Array }).data), [-1.0986, -1.0986, -1.0986], 1e-4);
     assert.equal(r.value?.toFixed(4), '0.0853');
   });
@@ -202,18 +199,16 @@ describe('lossLens.computeLoss on Python selections, through the static evaluato
   it('a selected cell evaluates torch.log(...): input holds log-probabilities (kl_div 0.0853, CE = ln 3)', async () => {
     const nb = await seed();
     const cell = cellOf(nb, 'input = torch.log');
-    await selectInCell(cell, cell.document.getText());
-    const kl = asLoss(await vscode.commands.executeCommand<ComputeLossResult>(CommandIds.computeLoss, { op: 'kl_div', options: { reduction: 'batchmean' } }));
+    const kl = asLoss(await vscode.commands.executeCommand<ComputeLossResult>(CommandIds.computeLoss, { ...rangeIn(cell), op: 'kl_div', options: { reduction: 'batchmean' } }));
     assert.equal(kl.value?.toFixed(4), '0.0853');
     assert.ok(!kl.findings.some((f) => f.id === 'kl-input-not-log'), JSON.stringify(kl.findings.map((f) => f.id)));
-    const ce = asLoss(await vscode.commands.executeCommand<ComputeLossResult>(CommandIds.computeLoss, { op: 'cross_entropy', options: 'defaults' }));
+    const ce = asLoss(await vscode.commands.executeCommand<ComputeLossResult>(CommandIds.computeLoss, { ...rangeIn(cell), op: 'cross_entropy', options: 'defaults' }));
     assertNear(ce.value ?? NaN, Math.log(3), 1e-6); // softmax of equal logits is uniform: H(p, q) = ln 3
   });
 
   it('a loss on a name the cell printed uses the printed value and says so (ce_value = 1.7296, stored)', async () => {
     const nb = await seed();
-    await selectInCell(cellOf(nb, 'ce_value = ce_loss'), 'ce_value = ce_loss(input, target)');
-    const r = asLoss(await vscode.commands.executeCommand<ComputeLossResult>(CommandIds.computeLoss, {}));
+    const r = asLoss(await vscode.commands.executeCommand<ComputeLossResult>(CommandIds.computeLoss, rangeIn(cellOf(nb, 'ce_value = ce_loss'), 'ce_value = ce_loss(input, target)')));
     assert.equal(r.op, 'cross_entropy');
     assert.equal(r.value?.toFixed(4), '1.7296');
     assert.ok(r.provenance.includes('input: from the printed output, 4 decimals'), JSON.stringify(r.provenance));

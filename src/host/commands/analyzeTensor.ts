@@ -60,13 +60,13 @@ export function reportAnalyses(analyses: readonly TensorAnalysis[], source: stri
 
 /** Runs the command. */
 export async function analyzeTensorCommand(args: AnalyzeTensorArgs = {}): Promise<TensorAnalyses | CommandProblem> {
-  let read: ReturnType<typeof readEditorTensors>;
+  let read: Awaited<ReturnType<typeof readEditorTensors>>;
   if (args.text === undefined && args.uri !== undefined && args.offset !== undefined) {
     const from = await tensorInDocument(args.uri, args.offset);
     if ('problem' in from) return problem(from.problem, 'information');
-    read = readEditorTensors(from.text);
+    read = await readEditorTensors({ text: from.text });
     if (!('problem' in read)) read = { ...read, source: from.source };
-  } else read = readEditorTensors(args.text);
+  } else read = await readEditorTensors({ ...(args.text !== undefined ? { text: args.text } : {}) });
   if ('problem' in read) return problem(read.problem, read.severity);
   const from = read;
   const tensors = read.selection.tensors;

@@ -34,6 +34,9 @@ export interface ComputeLossArgs {
   readonly options?: Readonly<Record<string, ArgValue>> | 'defaults';
   /** Read this text instead of the active editor's selection. */
   readonly text?: string;
+  /** Read this range (document offsets) of this document (a notebook cell's URI too) instead of the active editor's selection. */
+  readonly uri?: string;
+  readonly range?: { readonly start: number; readonly end: number };
 }
 
 /** A computed loss, as the command returns it. */
@@ -85,7 +88,7 @@ export function problem(message: string, severity: 'warning' | 'information' = '
 
 /** Runs the command. */
 export async function computeLossCommand(args: ComputeLossArgs = {}): Promise<ComputeLossResult> {
-  const read = readEditorTensors(args.text);
+  const read = await readEditorTensors(args);
   if ('problem' in read) return problem(read.problem, read.severity);
   const { selection, source } = read;
   const call = selection.call && (args.op === undefined || args.op === selection.call.op) ? selection.call : undefined;

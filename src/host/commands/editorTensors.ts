@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { isParseError } from '../../parsers';
 import { positionedError } from '../editorFormat';
 import { evaluatorInput } from '../hover/evaluatorInput';
-import { readPythonSelection, readSelectionTensors, type SelectionTensors } from '../selectionTensors';
+import { formatForLanguage, readPythonSelection, readSelectionTensors, type SelectionTensors } from '../selectionTensors';
 import { sourceLabel } from '../sourceLabel';
 import { editorText } from './editorText';
 
@@ -19,19 +19,46 @@ export interface EditorTensors {
   readonly source: string;
 }
 
-/** Reads `text` when given, else the active editor's selection; a message to show when nothing reads. */
-export function readEditorTensors(text?: string, editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor): EditorTensors | { readonly problem: string; readonly severity: 'warning' | 'information' } {
-  if (text === undefined && editor && editor.document.languageId === 'python') {
-    const input = evaluatorInput(editor.document);
-    if (input) {
-      const { document, selection } = editor;
-      const r = readPythonSelection(input.cells, input.index, document.offsetAt(selection.start), document.offsetAt(selection.end));
-      if (r && 'problem' in r) return { problem: vscode.l10n.t('Cannot read the selection: {0}', r.problem), severity: 'warning' };
-      if (r) return { selection: r, source: sourceLabel(document) };
-    }
+/** Where to read: text given as an argument, a range of a document (offsets), or the active editor's selection. */
+export interface TensorSource {
+  readonly text?: string;
+  /** A document (a notebook cell's `vscode-notebook-cell:` URI too) and the offsets of the range to read in it. */
+  readonly uri?: string;
+  readonly range?: { readonly start: number; readonly end: number };
+}
+
+/** Reads the tensors of `from`; a message to show when nothing reads. */
+export async function readEditorTensors(from: TensorSource = {}, editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor): Promise<EditorTensors | { readonly problem: string; readonly severity: 'warning' | 'information' }> {
+  if (from.text !== undefined) return parsed({ text: from.text, source: vscode.l10n.t('the given text'), format: 'auto' });
+  if (from.uri !== undefined && from.range !== undefined) {
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === from.uri) ?? (await vscode.workspace.openTextDocument(vscode.Uri.parse(from.uri)));
+    const { start, end } = from.range;
+    const evaluated = evaluatedTensors(document, start, end);
+    if (evaluated) return evaluated;
+    const text = document.getText(new vscode.Range(document.positionAt(start), document.positionAt(end)));
+    return parsed({ text, source: sourceLabel(document), format: formatForLanguage(document.languageId) === 'json' ? 'json' : 'auto' });
   }
-  const from = text !== undefined ? { text, source: vscode.l10n.t('the given text'), format: 'auto' as const } : editorText(editor);
-  if ('problem' in from) return { problem: from.problem, severity: 'information' };
+  if (editor) {
+    const evaluated = evaluatedTensors(editor.document, editor.document.offsetAt(editor.selection.start), editor.document.offsetAt(editor.selection.end));
+    if (evaluated) return evaluated;
+  }
+  const text = editorText(editor);
+  if ('problem' in text) return { problem: text.problem, severity: 'information' };
+  return parsed(text);
+}
+
+/** Python through the static evaluator; undefined when it is not Python or the evaluator reads no tensor there. */
+function evaluatedTensors(document: vscode.TextDocument, start: number, end: number): EditorTensors | { readonly problem: string; readonly severity: 'warning' } | undefined {
+  if (document.languageId !== 'python') return undefined;
+  const input = evaluatorInput(document);
+  if (!input) return undefined;
+  const r = readPythonSelection(input.cells, input.index, start, end);
+  if (r && 'problem' in r) return { problem: vscode.l10n.t('Cannot read the selection: {0}', r.problem), severity: 'warning' };
+  return r ? { selection: r, source: sourceLabel(document) } : undefined;
+}
+
+/** Literals through the parsers. */
+function parsed(from: { readonly text: string; readonly source: string; readonly format: 'json' | 'auto' }): EditorTensors | { readonly problem: string; readonly severity: 'warning' } {
   try {
     return { selection: readSelectionTensors(from.text, from.format), source: from.source };
   } catch (e) {
