@@ -20,8 +20,20 @@ function panelFrame(page: Page): FrameLocator {
   return page.frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION}"]:not([src*="purpose=webviewView"]):visible`).first().frameLocator('iframe#active-frame');
 }
 
-function viewFrame(page: Page): FrameLocator {
-  return page.frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION}"][src*="purpose=webviewView"]:visible`).first().frameLocator('iframe#active-frame');
+/**
+ * The document of the bottom view whose title shows `text`. An earlier suite's view can leave a
+ * second `webviewView` frame in the page, so every candidate is tried until one shows it.
+ */
+async function viewFrameShowing(page: Page, text: string, timeoutMs = 30_000): Promise<FrameLocator> {
+  const frames = page.locator(`iframe.webview.ready[src*="extensionId=${EXTENSION}"][src*="purpose=webviewView"]`);
+  for (const deadline = Date.now() + timeoutMs; ; ) {
+    for (let i = 0; i < (await frames.count()); i++) {
+      const frame = frames.nth(i).contentFrame().frameLocator('iframe#active-frame');
+      if (await frame.locator('#title', { hasText: text }).count()) return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`no bottom view shows "${text}" (${await frames.count()} view frames)`);
+    await page.waitForTimeout(200);
+  }
 }
 
 async function acceptQuickPick(page: Page, text: string, filter = false): Promise<void> {
@@ -153,8 +165,7 @@ describe('Loss Lens panel (UI)', () => {
   it('opens the bottom-panel view, which shows the same report', async () => {
     const { page } = session();
     await runCommand(page, 'Loss Lens: Show Bottom Panel View');
-    const frame = viewFrame(page);
-    await frame.locator('#title', { hasText: '0.31854' }).waitFor();
+    const frame = await viewFrameShowing(page, '0.31854');
     assert.equal(to4((await shown(frame, 'ce')).value), '0.3185');
     assert.equal(await frame.locator('body[data-surface="view"]').count(), 1);
     await screenshot(page, 'panel-bottom-view');

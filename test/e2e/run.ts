@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Mocha from 'mocha';
 import { repoRoot } from './support/paths';
 import { session, startSession, stopSession } from './support/session';
-import { screenshot, screenshotEveryStep } from './support/workbench';
+import { resetWorkbench, screenshot, screenshotEveryStep } from './support/workbench';
 
 process.env.LOSS_LENS_LAYER ||= 'e2e';
 
@@ -27,6 +27,17 @@ const t0 = Date.now();
 // LOSS_LENS_GREP runs only the matching tests.
 const mocha = new Mocha({ reporter: join(repoRoot, 'test', 'support', 'countingReporter.js'), timeout: 60_000, grep: process.env.LOSS_LENS_GREP || undefined });
 for (const file of e2eFiles(__dirname)) mocha.addFile(file);
+// Load the files now so each file's top-level suites can start from a neutral workbench.
+// loadFiles and lazyLoadFiles are public in mocha's API but missing from its type definitions.
+const loader = mocha as unknown as { loadFiles(): void; lazyLoadFiles(enabled: boolean): void };
+loader.loadFiles();
+loader.lazyLoadFiles(true);
+for (const suite of mocha.suite.suites) {
+  suite.beforeAll('reset the workbench', async function () {
+    this.timeout(60_000);
+    await resetWorkbench(session().page);
+  });
+}
 
 let failures = 0;
 mocha.suite.beforeAll('start code-server and chromium', async function () {

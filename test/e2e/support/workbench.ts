@@ -105,3 +105,24 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 /** True when `LOSS_LENS_SCREENSHOTS=1` asks for a screenshot of every step. */
 export const screenshotEveryStep = process.env.LOSS_LENS_SCREENSHOTS === '1';
+
+/**
+ * Puts the workbench back to a neutral state between test files, so no file depends on what an
+ * earlier one left: menus and widgets closed, every debug session stopped (Shift+F5 until the
+ * debug toolbar is gone), the bottom panel hidden and all editors closed.
+ */
+export async function resetWorkbench(page: Page): Promise<void> {
+  for (let i = 0; i < 2; i++) await page.keyboard.press('Escape');
+  const toolbar = page.locator('.debug-toolbar');
+  for (let i = 0; i < 5 && (await toolbar.isVisible()); i++) {
+    await page.keyboard.press('Shift+F5');
+    await toolbar.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  }
+  if (await toolbar.isVisible()) throw new Error('resetWorkbench: a debug session is still running after 5 × Shift+F5');
+  const panel = page.locator('.part.panel');
+  if (await panel.isVisible()) {
+    await page.keyboard.press('Control+J');
+    await panel.waitFor({ state: 'hidden', timeout: 5_000 });
+  }
+  await runCommand(page, 'View: Close All Editors');
+}
