@@ -21,17 +21,18 @@ function panelFrame(page: Page): FrameLocator {
 }
 
 /**
- * The document of the bottom view whose title shows `text`. An earlier suite's view can leave a
- * second `webviewView` frame in the page, so every candidate is tried until one shows it.
+ * The document of the bottom view whose title shows `text`. A view shown again after an earlier
+ * suite hid it has no `purpose=webviewView` in its frame's URL, so every Loss Lens frame is tried
+ * and the view is told by its `body[data-surface="view"]`.
  */
 async function viewFrameShowing(page: Page, text: string, timeoutMs = 30_000): Promise<FrameLocator> {
-  const frames = page.locator(`iframe.webview.ready[src*="extensionId=${EXTENSION}"][src*="purpose=webviewView"]`);
+  const frames = page.locator(`iframe.webview.ready[src*="extensionId=${EXTENSION}"]`);
   for (const deadline = Date.now() + timeoutMs; ; ) {
     for (let i = 0; i < (await frames.count()); i++) {
       const frame = frames.nth(i).contentFrame().frameLocator('iframe#active-frame');
-      if (await frame.locator('#title', { hasText: text }).count()) return frame;
+      if (await frame.locator('body[data-surface="view"] #title', { hasText: text }).count()) return frame;
     }
-    if (Date.now() > deadline) throw new Error(`no bottom view shows "${text}" (${await frames.count()} view frames)`);
+    if (Date.now() > deadline) throw new Error(`no bottom view shows "${text}" (${await frames.count()} Loss Lens frames)`);
     await page.waitForTimeout(200);
   }
 }
