@@ -144,6 +144,7 @@ export class DebugWatchController implements vscode.Disposable {
       this.ownStops = 0;
       this.lastFrameKey = '';
     }
+    const stopsBefore = this.tracker.stopCount(session);
     const stop = this.stopNumber(session, threadId, frameId);
     const proxy = new DebugSessionProxy(session);
     const location = await this.location(proxy, threadId, frameId);
@@ -154,10 +155,16 @@ export class DebugWatchController implements vscode.Disposable {
       if (!p) cache.set(expression, (p = readTensor(proxy, frameId, expression, this.m)));
       return p;
     };
+    const readings: Array<[number, WatchReading]> = [];
     for (const { id, spec } of this.model.specs()) {
-      const reading = python ? await this.readPair(id, spec, read) : this.notPython(session);
-      this.model.record(id, stop, reading);
+      readings.push([id, python ? await this.readPair(id, spec, read) : this.notPython(session)]);
     }
+    // The reads are asynchronous: if the program resumed meanwhile, they may have evaluated in the
+    // next stop's frame. Such readings belong to no stop: drop them; the next stop refreshes again.
+    if (this.tracker.stopCount(session) !== stopsBefore || this.tracker.isRunning(session)) {
+      return { kind: 'not-paused', watches: this.model.summaries() };
+    }
+    for (const [id, reading] of readings) this.model.record(id, stop, reading);
     return { kind: 'paused', stop, location, watches: this.model.summaries() };
   }
 
