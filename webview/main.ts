@@ -261,6 +261,11 @@ function renderReport(app: HTMLElement, r: LossReport, p: ReturnType<typeof pale
   return views;
 }
 
+/** Charts drawn in the same frame as the numbers; the rest follow one per animation frame. */
+const EAGER_CHARTS = 2;
+/** Increments on every render, so a superseded render stops drawing its remaining charts. */
+let renderGeneration = 0;
+
 /** Renders everything and, for a host message, answers `rendered` after the next paint. */
 function render(seq: number | null): void {
   const app = document.getElementById('app')!;
@@ -274,7 +279,17 @@ function render(seq: number | null): void {
   else if (!error) app.append(el('p', { id: 'empty', class: 'status' }, 'Compute a loss (Loss Lens: Compute Loss…, a hover\'s "Open in Panel", or a debug watch) to see why it is what it is.'));
   if (watch && surface !== 'view') views.push(watchView(watch, p));
   for (const v of views) if (v.name === 'watch') (surface === 'view' ? app.insertBefore(v.section, app.children[1] ?? null) : app.append(v.section));
-  for (const v of views) v.draw?.();
+  // Progressive drawing: the numbers and the first charts paint at once; each further chart gets
+  // its own animation frame, so a large report's first paint does not wait for every chart.
+  const generation = ++renderGeneration;
+  views.slice(0, EAGER_CHARTS).forEach((v) => v.draw?.());
+  const later = views.slice(EAGER_CHARTS);
+  const drawNext = (): void => {
+    if (generation !== renderGeneration) return;
+    later.shift()?.draw?.();
+    if (later.length > 0) requestAnimationFrame(drawNext);
+  };
+  if (later.length > 0) requestAnimationFrame(drawNext);
   pruneCharts(new Set([...views.map((v) => v.name), ...(watch ? watchChartNames(watch) : [])]));
   if (seq === null) return;
   const values: RenderedValues = {
