@@ -1,14 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { currentTheme, THEMES, useTheme } from './editorTheme';
 import { session } from './support/session';
-import { goToLine, notificationText, quickOpen, runCommand, screenshot, webviewFrame } from './support/workbench';
+import { acceptQuickPick as pick, goToLine, notificationText, quickOpen, runCommand, screenshot, webviewFrame } from './support/workbench';
 
-/** Picks the focused row of the open quick pick (waiting for one with `text`) with Enter. */
-async function acceptQuickPick(text: string | RegExp): Promise<void> {
-  const { page } = session();
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: text }).waitFor();
-  await page.keyboard.press('Enter');
-}
 
 describe('Compute Loss… from the command palette', () => {
   it('computes cross_entropy on a JSON object with logits and labels, likely op first, PyTorch defaults', async () => {
@@ -18,8 +12,8 @@ describe('Compute Loss… from the command palette', () => {
     await goToLine(page, 2, 21); // the '{' of "classification": { ... },
     await page.keyboard.press('Shift+End');
     await runCommand(page, 'Loss Lens: Compute Loss…');
-    await acceptQuickPick('cross_entropy'); // ranked first: logits and class indices
-    await acceptQuickPick("PyTorch's defaults");
+    await pick(session().page, 'cross_entropy'); // ranked first: logits and class indices
+    await pick(session().page, "PyTorch's defaults");
     const text = await notificationText(page, 'cross_entropy = ');
     assert.equal(text, 'cross_entropy = 0.31854 (losses.json: input [2, 3], target [2]).'); // torch: 0.31853976964918573
     const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'cross_entropy = 0.31854' }).first();
@@ -56,8 +50,8 @@ describe('Compute Loss… from the command palette', () => {
     await input.fill('[2, 2]');
     await page.locator('.quick-input-widget .quick-input-message', { hasText: 'Column 5' }).waitFor({ state: 'detached' }).catch(() => undefined);
     await page.keyboard.press('Enter');
-    await acceptQuickPick('cross_entropy');
-    await acceptQuickPick("PyTorch's defaults");
+    await pick(session().page, 'cross_entropy');
+    await pick(session().page, "PyTorch's defaults");
     const text = await notificationText(page, 'cross_entropy = 0.8');
     // cross_entropy of probabilities read as logits: torch gives 0.8147788509073383, and the finding says so
     assert.match(text, /^cross_entropy = 0\.8\d+ \(losses\.json: input \[2, 3\], target \[2\]\)\. .*probabilities/);

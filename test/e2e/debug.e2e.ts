@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { repoRoot } from './support/paths';
 import { session } from './support/session';
-import { runCommand, screenshot, screenshotEveryStep, webviewFrame } from './support/workbench';
+import { goToLine, runCommand, screenshot, screenshotEveryStep, webviewFrame } from './support/workbench';
 
 const program = join(repoRoot, 'test', 'fixtures', 'debug', 'train.py');
 const breakpointLine = readFileSync(program, 'utf8').split('\n').findIndex((l) => l.includes('# BREAKPOINT')) + 1;
@@ -25,24 +25,6 @@ async function openAbsolute(page: Page, path: string, name: string): Promise<voi
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
 }
 
-/** Ctrl+G to `line:column`, pressing Enter again if the first one is swallowed while the widget settles. */
-async function goTo(page: Page, line: number, column: number): Promise<void> {
-  await page.keyboard.press('Control+G');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`:${line}:${column}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: `Go to line ${line}` }).waitFor();
-  for (let attempt = 0; attempt < 5; attempt++) {
-    await page.keyboard.press('Enter');
-    try {
-      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 2_000 });
-      return;
-    } catch {
-      /* try again */
-    }
-  }
-  throw new Error(`Go to line ${line} did not close`);
-}
 
 /**
  * Opens train.py and clicks the glyph margin left of `line` until the breakpoint shows. The margin
@@ -52,7 +34,7 @@ async function goTo(page: Page, line: number, column: number): Promise<void> {
 async function setBreakpoint(page: Page, line: number): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     await openAbsolute(page, program, 'train.py');
-    await goTo(page, line, 5);
+    await goToLine(page, line, 5);
     const lineNumber = page.locator('.editor-instance .line-numbers', { hasText: new RegExp(`^${line}$`) }).first();
     const box = await lineNumber.boundingBox();
     assert.ok(box, 'the breakpoint line is not on screen');

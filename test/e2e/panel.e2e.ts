@@ -11,7 +11,7 @@ import { lossBreakdown } from '../../src/engine/breakdown';
 import { registry } from '../../src/engine/registry';
 import { tensor } from '../../src/engine/tensor';
 import { session } from './support/session';
-import { notificationText, quickOpen, runCommand, screenshot, screenshotEveryStep, goToLine } from './support/workbench';
+import { acceptQuickPick, notificationText, quickOpen, runCommand, screenshot, screenshotEveryStep, goToLine } from './support/workbench';
 
 const EXTENSION = 'loss-lens.loss-lens';
 
@@ -37,13 +37,6 @@ async function viewFrameShowing(page: Page, text: string, timeoutMs = 30_000): P
   }
 }
 
-async function acceptQuickPick(page: Page, text: string, filter = false): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  if (filter) await input.fill(text);
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: text }).first().waitFor();
-  await page.keyboard.press('Enter');
-}
 
 async function clickNotificationButton(page: Page, text: string, button: string): Promise<void> {
   const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first();

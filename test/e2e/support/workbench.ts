@@ -20,6 +20,22 @@ async function quickInput(page: Page): Promise<Locator> {
   return input;
 }
 
+/**
+ * Presses Enter until `gone` is hidden: a quick input can show its row before it takes keys, and
+ * then the first Enter is lost (seen under load). At most `tries` presses, `ms` apart.
+ */
+export async function enterUntilHidden(page: Page, gone: Locator, tries = 3, ms = 5_000): Promise<void> {
+  for (let i = 1; ; i++) {
+    await page.keyboard.press('Enter');
+    try {
+      await gone.waitFor({ state: 'hidden', timeout: ms });
+      return;
+    } catch (err) {
+      if (i >= tries) throw err;
+    }
+  }
+}
+
 /** Opens a file with Ctrl+P and waits until its tab is active. */
 export async function quickOpen(page: Page, fileName: string): Promise<void> {
   await page.keyboard.press('Control+P');
@@ -37,8 +53,7 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   const input = await quickInput(page);
   await input.fill(`>${title}`); // fill replaces the prefilled '>'
   await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  await enterUntilHidden(page, page.locator('.quick-input-widget'));
 }
 
 /** Moves the cursor with Ctrl+G to `line:column` (1-based) in the focused editor. */
@@ -46,8 +61,8 @@ export async function goToLine(page: Page, line: number, column: number): Promis
   await page.keyboard.press('Control+G');
   const input = await quickInput(page);
   await input.fill(`:${line}:${column}`);
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: `line ${line}` }).first().waitFor();
+  await enterUntilHidden(page, page.locator('.quick-input-widget'));
 }
 
 /** The text of a notification toast containing `text`, once shown. */
@@ -125,4 +140,14 @@ export async function resetWorkbench(page: Page): Promise<void> {
     await panel.waitFor({ state: 'hidden', timeout: 5_000 });
   }
   await runCommand(page, 'View: Close All Editors');
+}
+
+/** Picks the focused row of the open quick pick that shows `text` (typing it first when `filter`) with Enter. */
+export async function acceptQuickPick(page: Page, text: string | RegExp, filter = false): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  if (filter && typeof text === 'string') await input.fill(text);
+  const row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: text }).first();
+  await row.waitFor();
+  await enterUntilHidden(page, row);
 }
