@@ -17,7 +17,7 @@ import { reductionArg } from '../op';
 import { checkReduction, reduceLoss, sum, upstreamGrad } from '../reduce';
 import { logSigmoid, sigmoid, softplus } from '../scalar';
 import { Tensor, broadcastShapes, broadcastTo, formatShape, isFloating, numel, sameShape, sumToShape, tensor } from '../tensor';
-import { Grads, PointwiseLoss, ReductionOptions, broadcastOperands, pointwiseLoss, pointwiseLossBackward } from './regression';
+import { Grads, PointwiseLoss, ReductionOptions, broadcastOperands, pointwiseLoss, pointwiseLossBackward, tensorArg } from './regression';
 
 /** Options of the losses with a `margin`. */
 export interface MarginOptions extends ReductionOptions {
@@ -406,7 +406,6 @@ const pairArgs: ArgSpec[] = [
   labelsArg,
 ];
 
-const T = (a: OpArgs, name: string): Tensor => a[name] as Tensor;
 const marginOptions = (a: OpArgs): MarginOptions => ({ margin: a.margin as number, reduction: a.reduction as string });
 const multiMarginOptions = (a: OpArgs): MultiMarginOptions => ({ p: a.p as number, margin: a.margin as number, weight: a.weight as Tensor | null, reduction: a.reduction as string });
 const multilabelOptions = (a: OpArgs): MultilabelSoftMarginOptions => ({ weight: a.weight as Tensor | null, reduction: a.reduction as string });
@@ -425,8 +424,8 @@ function pairOp(
     doc,
     formula,
     args: [...pairArgs, marginArg(0), reduction],
-    forward: (a) => forward(T(a, 'input1'), T(a, 'input2'), T(a, 'target'), marginOptions(a)),
-    backward: (a, g) => backward(T(a, 'input1'), T(a, 'input2'), T(a, 'target'), marginOptions(a), g),
+    forward: (a) => forward(tensorArg(a, 'input1'), tensorArg(a, 'input2'), tensorArg(a, 'target'), marginOptions(a)),
+    backward: (a, g) => backward(tensorArg(a, 'input1'), tensorArg(a, 'input2'), tensorArg(a, 'target'), marginOptions(a), g),
   };
 }
 
@@ -438,8 +437,8 @@ export const marginOps: OpSpec[] = [
     doc: 'Hinge loss on distances: pull similar pairs (t = 1) down, push dissimilar ones (t = −1) past the margin.',
     formula: 'l = x if t = 1; max(0, margin − x) if t = −1',
     args: [{ ...scoresArg, doc: 'Distances or scores.' }, labelsArg, marginArg(1), reduction],
-    forward: (a) => hingeEmbeddingLoss(T(a, 'input'), T(a, 'target'), marginOptions(a)),
-    backward: (a, g) => hingeEmbeddingLossBackward(T(a, 'input'), T(a, 'target'), marginOptions(a), g),
+    forward: (a) => hingeEmbeddingLoss(tensorArg(a, 'input'), tensorArg(a, 'target'), marginOptions(a)),
+    backward: (a, g) => hingeEmbeddingLossBackward(tensorArg(a, 'input'), tensorArg(a, 'target'), marginOptions(a), g),
   },
   pairOp(
     'margin_ranking_loss',
@@ -454,8 +453,8 @@ export const marginOps: OpSpec[] = [
     doc: 'Two-class logistic loss on logits with ±1 targets.',
     formula: 'l = log(1 + exp(−t·x))',
     args: [{ ...scoresArg, doc: 'Logits.' }, labelsArg, reduction],
-    forward: (a) => softMarginLoss(T(a, 'input'), T(a, 'target'), { reduction: a.reduction as string }),
-    backward: (a, g) => softMarginLossBackward(T(a, 'input'), T(a, 'target'), { reduction: a.reduction as string }, g),
+    forward: (a) => softMarginLoss(tensorArg(a, 'input'), tensorArg(a, 'target'), { reduction: a.reduction as string }),
+    backward: (a, g) => softMarginLossBackward(tensorArg(a, 'input'), tensorArg(a, 'target'), { reduction: a.reduction as string }, g),
   },
   {
     name: 'multilabel_soft_margin_loss',
@@ -468,8 +467,8 @@ export const marginOps: OpSpec[] = [
       weightArg,
       reduction,
     ],
-    forward: (a) => multilabelSoftMarginLoss(T(a, 'input'), T(a, 'target'), multilabelOptions(a)),
-    backward: (a, g) => multilabelSoftMarginLossBackward(T(a, 'input'), T(a, 'target'), multilabelOptions(a), g),
+    forward: (a) => multilabelSoftMarginLoss(tensorArg(a, 'input'), tensorArg(a, 'target'), multilabelOptions(a)),
+    backward: (a, g) => multilabelSoftMarginLossBackward(tensorArg(a, 'input'), tensorArg(a, 'target'), multilabelOptions(a), g),
   },
   {
     name: 'multi_margin_loss',
@@ -484,8 +483,8 @@ export const marginOps: OpSpec[] = [
       weightArg,
       reduction,
     ],
-    forward: (a) => multiMarginLoss(T(a, 'input'), T(a, 'target'), multiMarginOptions(a)),
-    backward: (a, g) => multiMarginLossBackward(T(a, 'input'), T(a, 'target'), multiMarginOptions(a), g),
+    forward: (a) => multiMarginLoss(tensorArg(a, 'input'), tensorArg(a, 'target'), multiMarginOptions(a)),
+    backward: (a, g) => multiMarginLossBackward(tensorArg(a, 'input'), tensorArg(a, 'target'), multiMarginOptions(a), g),
   },
   pairOp(
     'cosine_embedding_loss',

@@ -342,7 +342,8 @@ const inputArg: ArgSpec = { name: 'input', kind: 'tensor', role: 'input', dtype:
 const targetArg: ArgSpec = { name: 'target', kind: 'tensor', role: 'target', dtype: 'any', doc: 'Observed values (broadcast against input).', differentiable: true };
 const reduction = reductionArg();
 
-const tensorArg = (a: OpArgs, name: string): Tensor => a[name] as Tensor;
+/** An argument the registry has already checked to be a tensor. */
+export const tensorArg = (a: OpArgs, name: string): Tensor => a[name] as Tensor;
 const reductionOf = (a: OpArgs): ReductionOptions => ({ reduction: a.reduction as string });
 
 /** The regression losses as registry entries. */
