@@ -5,7 +5,7 @@
  * the same report code and engine as the host. Large ones ask the host (`recompute`, `selectRow`).
  * The selected row and the control values live in `setState`, so a reload comes back as it was.
  */
-import { assertNever, type FromWebview, type RenderedValues, type Surface, type ToWebview, type ViewState } from '../src/shared/protocol';
+import { assertNever, type FromWebview, type RenderedValues, type RenderTiming, type BootTiming, type Surface, type ToWebview, type ViewState } from '../src/shared/protocol';
 import { ReportBuilder, type LossReport, type ReportControls, type ReportInputs, type RowDetail } from '../src/shared/report';
 import type { WatchState } from '../src/shared/watch';
 import { decode, encode, fromJsonSafe, toJsonSafe } from '../src/shared/wire';
@@ -266,8 +266,12 @@ const EAGER_CHARTS = 2;
 /** Increments on every render, so a superseded render stops drawing its remaining charts. */
 let renderGeneration = 0;
 
+/** When the message being rendered arrived and how long decoding it took. */
+let arrival = { at: 0, decodeMs: 0 };
+
 /** Renders everything and, for a host message, answers `rendered` after the next paint. */
 function render(seq: number | null): void {
+  const { at: arrivedAt, decodeMs } = arrival;
   const app = document.getElementById('app')!;
   app.replaceChildren();
   const p = palette();
@@ -301,11 +305,19 @@ function render(seq: number | null): void {
   };
   const text = error ?? (report ? headline(report) : (document.getElementById('empty')?.textContent ?? ''));
   const bars = detail ? detail.classes.length + (detail.hiddenClasses ? 1 : 0) : 0;
-  requestAnimationFrame(() => requestAnimationFrame(() => send({ type: 'rendered', seq, text, bars, values })));
+  const renderedAt = performance.now();
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
+      const timing: RenderTiming = { decodeMs, renderMs: renderedAt - arrivedAt - decodeMs, paintMs: performance.now() - renderedAt };
+      send({ type: 'rendered', seq, text, bars, values, timing });
+    }),
+  );
 }
 
 window.addEventListener('message', (event: MessageEvent) => {
+  const at = performance.now();
   const message = decode<ToWebview>(event.data);
+  arrival = { at, decodeMs: performance.now() - at };
   switch (message.type) {
     case 'init':
       version = message.version;
@@ -343,4 +355,12 @@ window.addEventListener('message', (event: MessageEvent) => {
 document.addEventListener('securitypolicyviolation', (e) => send({ type: 'cspViolation', directive: e.violatedDirective, blocked: e.blockedURI || e.sample || '' }));
 window.addEventListener('resize', () => resizeCharts());
 
-send({ type: 'ready' });
+/** When the document started, the bundle arrived and the app got here (wall clock, for the host's first-paint breakdown). */
+function bootTiming(): BootTiming {
+  const origin = performance.timeOrigin;
+  const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+  const script = performance.getEntriesByType('resource').find((e) => e.name.includes('webview.js')) as PerformanceResourceTiming | undefined;
+  return { origin, documentFetched: origin + (navigation?.responseEnd ?? 0), scriptFetched: origin + (script?.responseEnd ?? 0), ready: origin + performance.now() };
+}
+
+send({ type: 'ready', boot: bootTiming() });

@@ -47,6 +47,26 @@ export type ToWebview =
   /** Asks the webview for a chart as SVG or PNG; it answers with an `export` of the same `requestId`. */
   | { readonly type: 'exportChart'; readonly seq: number; readonly requestId: number; readonly chart: string; readonly format: 'svg' | 'png' };
 
+/**
+ * How the webview document loaded, as wall-clock times (ms since the epoch, `Date.now()` scale, so
+ * the host can compare them with its own): the document's time origin, its first response (VS
+ * Code's loader page; in code-server this waits for the shared service worker), the bundle
+ * fetched, the bundle evaluated and `ready` posted.
+ */
+export interface BootTiming {
+  readonly origin: number;
+  readonly documentFetched: number;
+  readonly scriptFetched: number;
+  readonly ready: number;
+}
+
+/** Where a render's time went in the webview, ms (its own clock): decoding the message, building the DOM and the first charts, waiting for the paint. */
+export interface RenderTiming {
+  readonly decodeMs: number;
+  readonly renderMs: number;
+  readonly paintMs: number;
+}
+
 /** The numbers the webview shows for the report it rendered (what tests read back). */
 export interface RenderedValues {
   readonly value: number | null;
@@ -68,9 +88,9 @@ export type ExportRequest =
 /** Messages the webview sends to the host. */
 export type FromWebview =
   /** The webview's script has loaded and listens for messages; the host answers with `init`. */
-  | { readonly type: 'ready' }
+  | { readonly type: 'ready'; readonly boot?: BootTiming }
   /** The webview painted the message numbered `seq`; `text` is its headline and `values` the numbers shown. */
-  | { readonly type: 'rendered'; readonly seq: number; readonly text: string; readonly bars: number; readonly values: RenderedValues }
+  | { readonly type: 'rendered'; readonly seq: number; readonly text: string; readonly bars: number; readonly values: RenderedValues; readonly timing?: RenderTiming }
   /** The user selected a row the webview has no detail for; the host answers with `rowDetail`. */
   | { readonly type: 'selectRow'; readonly row: number }
   /** The controls changed on a report too large to recompute in the webview; the host rebuilds it. */

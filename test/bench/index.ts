@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     ['parsers', './parsers.bench', 'benchParsers'],
     ['hover', './hover.bench', 'benchHover'],
     ['panel', './panel.bench', 'benchPanel'],
+    ['first_paint', './firstPaint.bench', 'benchFirstPaint'],
   ] as const) {
     const run = await loadOptional(file, fn);
     if (run) sections.push({ name, run });

@@ -2,7 +2,7 @@
  * The panel's host side on a [4096, 50257] cross_entropy: time to build the first (sampled) report
  * and the bytes it puts on the wire, against a naive peer measured in the same run — JSON of the
  * whole logits (extrapolated from 64 rows: the full string would exceed V8's string limit). The
- * first paint itself is measured in the real webview by test/e2e/panel.e2e.ts.
+ * first paint itself, in the real webview, is the next section (`first_paint`).
  */
 import { ReportBuilder } from '../../src/shared/report';
 import { encode, wireSize } from '../../src/shared/wire';
@@ -39,5 +39,4 @@ export async function benchPanel(): Promise<void> {
   process.stdout.write(`first report of [${R}, ${C}]: host build ${times[1].toFixed(0)} ms (median of 3), message ${(bytes / 1024).toFixed(0)} KB\n`);
   process.stdout.write(`peer, naive JSON of the logits (extrapolated from ${rows} rows): ${jsonMs.toFixed(0)} ms, ${(jsonBytes / 2 ** 20).toFixed(0)} MB\n`);
   process.stdout.write(`ratio: ${(jsonBytes / bytes).toFixed(0)}x fewer bytes, ${(jsonMs / times[1]).toFixed(1)}x less time\n`);
-  process.stdout.write('first paint in the real webview: run `LOSS_LENS_GREP="first" node out/test/e2e/run.js` (test/e2e/panel.e2e.ts prints it)\n');
 }

@@ -175,13 +175,14 @@ describe('Loss Lens panel (UI)', () => {
       .locator('.notifications-toasts .notification-list-item-message', { hasText: 'first paint of [4096, 50257]' })
       .first()
       .textContent({ timeout: 200_000 });
-    const m = /first paint of \[4096, 50257\]: (\d+) ms \(host build (\d+) ms, message (\d+) KB\)/.exec(text ?? '');
+    const m = /first paint of \[4096, 50257\]: (\d+) ms \(host build (\d+) ms, message (\d+) KB; (.*)\)\.?$/.exec(text ?? '');
     assert.ok(m, text ?? '');
-    console.log(`      first paint [4096, 50257]: ${m[1]} ms (host build ${m[2]} ms, message ${m[3]} KB)`);
+    console.log(`      first paint [4096, 50257]: ${m[1]} ms (host build ${m[2]} ms, message ${m[3]} KB; ${m[4]})`);
     const frame = panelFrame(page);
     await frame.locator('#title', { hasText: '[4096, 50257]' }).waitFor();
     await screenshot(page, 'panel-large-first-paint');
-    // The target is 1 s; on a loaded 2-core machine we measured 258–2105 ms, so the test guards against regressions at 3 s.
+    // The panel is in a background tab here (the temperature test left its group active): retained,
+    // it paints in ~0.3 s. Figures belong to `npm run bench -- first_paint`; this guards at 3 s.
     assert.ok(Number(m[1]) < 3000, `first paint took ${m[1]} ms`);
     // The full pass completes in the background and replaces the sample with the engine's value.
     await frame.locator('#progress').waitFor({ state: 'detached', timeout: 120_000 });

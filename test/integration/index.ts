@@ -16,13 +16,13 @@ export interface SuiteResults {
   failures: Array<{ title: string; message: string }>;
 }
 
-/** Every `*.test.js` under `dir`, sorted. */
-function testFiles(dir: string): string[] {
+/** Every file under `dir` whose name ends with `suffix`, sorted. */
+function testFiles(dir: string, suffix: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...testFiles(path));
-    else if (entry.name.endsWith('.test.js')) out.push(path);
+    if (entry.isDirectory()) out.push(...testFiles(path, suffix));
+    else if (entry.name.endsWith(suffix)) out.push(path);
   }
   return out.sort();
 }
@@ -31,7 +31,9 @@ function testFiles(dir: string): string[] {
 export function run(): Promise<void> {
   // LOSS_LENS_GREP (inherited through code-server's environment) runs only the matching tests.
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, reporter: 'spec', grep: process.env.LOSS_LENS_GREP || undefined });
-  for (const file of testFiles(__dirname)) mocha.addFile(file);
+  // LOSS_LENS_SUITE=bench runs the in-host benchmarks (`*.bench.js`, for `npm run bench`) instead of the tests.
+  const suffix = process.env.LOSS_LENS_SUITE === 'bench' ? '.bench.js' : '.test.js';
+  for (const file of testFiles(__dirname, suffix)) mocha.addFile(file);
   const results: SuiteResults = { passed: 0, failed: 0, pending: 0, failures: [] };
   const save = (): void => {
     const path = process.env.LOSS_LENS_TEST_RESULTS;

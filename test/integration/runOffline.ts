@@ -14,8 +14,10 @@ import { installTestExtensions } from '../e2e/support/testExtensions';
 import { screenshot } from '../e2e/support/workbench';
 import type { SuiteResults } from './index';
 
-const TIMEOUT_MS = Number(process.env.LOSS_LENS_INTEGRATION_TIMEOUT_MS ?? 180_000);
-const layer = 'integration';
+/** `LOSS_LENS_SUITE=bench` (set by `npm run bench`) runs the in-host benchmarks instead of the tests. */
+const bench = process.env.LOSS_LENS_SUITE === 'bench';
+const layer = bench ? 'in-host bench' : 'integration';
+const TIMEOUT_MS = Number(process.env.LOSS_LENS_INTEGRATION_TIMEOUT_MS ?? (bench ? 900_000 : 180_000));
 
 /** Workbench chatter that says nothing about the tests (see shared/E2E.md, "Harmless noise"). */
 const noise = [/ENOTFOUND open-vsx\.org/, /node_modules\/vsda\//, /^Resolv(ing|ed) connection token/, /^Creating a socket/, /^Updating additional builtin extensions cache/, /^\[Service Worker\]/, /^ChatSessionStore:/];
@@ -24,7 +26,7 @@ async function main(): Promise<number> {
   const t0 = Date.now();
   assertCodeServerInstalled();
   if (!existsSync(integrationIndex)) throw new Error(`${integrationIndex} is missing: run \`npm run compile-tests\` first.`);
-  const runDir = createRunDir(layer);
+  const runDir = createRunDir(bench ? 'bench' : layer);
   const resultsFile = join(runDir.root, 'results.json');
   let server: CodeServer | undefined;
   let browser: Browser | undefined;

@@ -3,7 +3,7 @@
  * encodes them with the wire codec, and tells waiters when the webview has rendered a given one.
  */
 import * as vscode from 'vscode';
-import type { FromWebview, RenderedValues, Surface, ToWebview } from '../../shared/protocol';
+import type { BootTiming, FromWebview, RenderedValues, RenderTiming, Surface, ToWebview } from '../../shared/protocol';
 import { decode, encode } from '../../shared/wire';
 
 /** What the webview last reported as rendered. */
@@ -12,8 +12,12 @@ export interface Rendered {
   readonly text: string;
   readonly bars: number;
   readonly values: RenderedValues;
+  /** The webview's own account of the render. */
+  readonly timing?: RenderTiming;
   /** Host time (ms, `performance.now()`) when the `rendered` reply arrived. */
   readonly at: number;
+  /** Host time when the message it answers was posted. */
+  readonly postedAt?: number;
 }
 
 /** Messages whose `seq` the connection fills in. */
@@ -30,6 +34,10 @@ export class Connection implements vscode.Disposable {
   ready = false;
   /** CSP violations the webview reported. */
   readonly violations: string[] = [];
+  /** Wall-clock time the connection was made (its webview's document was set). */
+  readonly attachedAt = Date.now();
+  /** How the webview's document last loaded, and when its `ready` arrived (wall clock). */
+  boot: (BootTiming & { readonly received: number }) | undefined;
 
   constructor(
     readonly webview: vscode.Webview,
@@ -46,11 +54,15 @@ export class Connection implements vscode.Disposable {
   }
 
   private readonly versions = new Map<number, number>();
+  private readonly postedAt = new Map<number, number>();
 
   /** Posts a message and returns its `seq`; `reportVersion` tags a message that carries that report. */
   post(message: Outgoing, reportVersion?: number): number {
     const seq = ++this.seq;
-    if (reportVersion !== undefined) this.versions.set(seq, reportVersion);
+    if (reportVersion !== undefined) {
+      this.versions.set(seq, reportVersion);
+      this.postedAt.set(seq, performance.now());
+    }
     void this.webview.postMessage(encode({ ...message, seq }));
     return seq;
   }
@@ -68,8 +80,8 @@ export class Connection implements vscode.Disposable {
   }
 
   /** Records a `rendered` reply and wakes the waiters. */
-  rendered(r: Omit<Rendered, 'at'>): void {
-    this.lastRendered = { ...r, at: performance.now() };
+  rendered(r: Omit<Rendered, 'at' | 'postedAt'>): void {
+    this.lastRendered = { ...r, at: performance.now(), postedAt: this.postedAt.get(r.seq) };
     for (const w of [...this.waiters]) w();
   }
 

@@ -1,7 +1,8 @@
 /**
  * The Loss Lens panel in an editor tab: at most one, revived after a reload by a
- * `WebviewPanelSerializer` (activation event `onWebviewPanel:lossLens.panel`). The webview keeps
- * its selected row and control values with `setState`; the host replays the last report on `ready`.
+ * `WebviewPanelSerializer` (activation event `onWebviewPanel:lossLens.panel`). Its document is
+ * retained while the tab is hidden. The webview keeps its selected row and control values with
+ * `setState`; the host replays the last report on `ready`.
  */
 import * as vscode from 'vscode';
 import type { Connection } from './connection';
@@ -56,7 +57,10 @@ export class LossLensPanel implements vscode.Disposable {
       LossLensPanel.current.panel.reveal(undefined, true);
       return LossLensPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(LossLensPanel.viewType, vscode.l10n.t('Loss Lens'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri));
+    // The document is kept while the tab is hidden: a report sent to a panel in a background tab
+    // paints as soon as the tab is shown, without reloading the app and redrawing every chart (a
+    // reload cost about 1 s of a 1.4 s first paint in the real workbench; see docs/ARCHITECTURE.md).
+    const panel = vscode.window.createWebviewPanel(LossLensPanel.viewType, vscode.l10n.t('Loss Lens'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { ...webviewOptions(extensionUri), retainContextWhenHidden: true });
     LossLensPanel.current = new LossLensPanel(panel, extensionUri, controller);
     return LossLensPanel.current;
   }
@@ -73,7 +77,8 @@ export class LossLensPanel implements vscode.Disposable {
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState(() => {
-        if (!panel.visible) controller.hidden(this.connection);
+        // A retained document lives on while hidden; otherwise VS Code discards it and it posts `ready` again.
+        if (!panel.visible && !panel.options.retainContextWhenHidden) controller.hidden(this.connection);
       }),
     );
   }

@@ -13,7 +13,7 @@ import { toPyTorchCode } from '../../shared/pytorchCode';
 import { LARGE_ELEMENTS, ReportBuilder, reportMarkdown, type LossReport, type ReportControls, type ReportInputs } from '../../shared/report';
 import type { WatchState } from '../../shared/watch';
 import { encode, wireSize } from '../../shared/wire';
-import { Connection } from './connection';
+import { Connection, type Rendered } from './connection';
 
 /** What `lossLens.showReport` takes. Tensors are engine `Tensor`s; missing arguments get PyTorch's defaults. */
 export interface ShowReportArgs {
@@ -53,6 +53,20 @@ export interface ShowReportResult {
   readonly messageBytes: number;
   /** From having the tensors to the webview's `rendered` reply for the first paint, ms. */
   readonly firstPaintMs: number | null;
+  /**
+   * Where the first paint's time went, ms: `posted` from having the tensors to posting the report
+   * (the build, plus waiting for a webview to load when none was open); the webview's decode,
+   * render and paint; `transit` the rest of the round trip (IPC both ways).
+   */
+  readonly firstPaintSteps?: {
+    readonly posted: number;
+    readonly decode: number;
+    readonly render: number;
+    readonly paint: number;
+    readonly transit: number;
+    /** When the webview loaded during the wait: asked for (or attached) → document start → document fetched → bundle fetched → evaluated and `ready` posted → `ready` received, ms each. */
+    readonly boot?: { readonly open: number; readonly document: number; readonly fetch: number; readonly evaluate: number; readonly readyTransit: number };
+  };
   /** Set when the arguments were rejected: the engine's message. */
   readonly error?: string;
 }
@@ -66,6 +80,17 @@ export interface PanelOpener {
 /** Rows per chunk of the full pass: about 2M elements, tens of milliseconds. */
 function chunkRows(classes: number): number {
   return Math.max(1, Math.floor(LARGE_ELEMENTS / Math.max(1, classes)));
+}
+
+/** Splits a first paint into its steps (see {@link ShowReportResult.firstPaintSteps}). */
+function paintSteps(r: Rendered, t0: number, wall0: number, c: Connection | undefined): ShowReportResult['firstPaintSteps'] {
+  const posted = (r.postedAt ?? t0) - t0;
+  const decode = r.timing?.decodeMs ?? 0;
+  const render = r.timing?.renderMs ?? 0;
+  const paint = r.timing?.paintMs ?? 0;
+  const b = c?.boot;
+  const boot = b && b.received >= wall0 ? { open: b.origin - Math.max(c.attachedAt, wall0), document: b.documentFetched - b.origin, fetch: b.scriptFetched - b.documentFetched, evaluate: b.ready - b.scriptFetched, readyTransit: b.received - b.ready } : undefined;
+  return { posted, decode, render, paint, transit: r.at - t0 - posted - decode - render - paint, boot };
 }
 
 /** Rows the first paint of a large report summarizes. */
@@ -131,9 +156,15 @@ export class PanelController implements vscode.Disposable {
    */
   async showReport(request: ShowReportArgs): Promise<ShowReportResult> {
     const t0 = performance.now();
+    const wall0 = Date.now();
     const job = ++this.job;
     let builder: ReportBuilder;
     let report: LossReport;
+    if (request.reveal !== false && this.ensureVisible()) {
+      // A webview is being opened: let its creation reach the workbench (the messages leave when
+      // the event loop turns), so it loads while the report is built.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     try {
       builder = new ReportBuilder(request, { controls: request.controls, row: request.row });
       if (builder.size > LARGE_ELEMENTS) builder.sample(SAMPLE_ROWS);
@@ -160,6 +191,7 @@ export class PanelController implements vscode.Disposable {
     const timeout = request.reveal === false && ![...this.connections].some((c) => c.ready) ? 0 : (request.timeoutMs ?? 20_000);
     const first = await this.waitRendered(version, timeout);
     const firstPaintMs = first ? first.rendered.at - t0 : null;
+    const firstPaintSteps = first ? paintSteps(first.rendered, t0, wall0, first.connection) : undefined;
     let final = first;
     if (!report.complete) {
       const done = this.completeInSteps(job, builder);
@@ -181,6 +213,7 @@ export class PanelController implements vscode.Disposable {
       buildMs,
       messageBytes,
       firstPaintMs,
+      firstPaintSteps,
     };
   }
 
@@ -219,12 +252,15 @@ export class PanelController implements vscode.Disposable {
     return version;
   }
 
-  private ensureVisible(): void {
-    if (![...this.connections].some((c) => c.visible)) this.opener?.openPanel();
+  /** Opens (or reveals) the editor-tab panel when no Loss Lens webview is visible; true when it did. */
+  private ensureVisible(): boolean {
+    if ([...this.connections].some((c) => c.visible) || !this.opener) return false;
+    this.opener.openPanel();
+    return true;
   }
 
   /** Waits until some webview rendered report `version`. */
-  private async waitRendered(version: number, timeoutMs: number): Promise<{ rendered: NonNullable<Awaited<ReturnType<Connection['whenReportRendered']>>>; surface: Surface; report: LossReport } | undefined> {
+  private async waitRendered(version: number, timeoutMs: number): Promise<{ rendered: Rendered; surface: Surface; connection: Connection; report: LossReport } | undefined> {
     const deadline = Date.now() + timeoutMs;
     // Connections may appear while waiting (the panel opens); poll the set briefly.
     while (Date.now() < deadline) {
@@ -233,7 +269,7 @@ export class PanelController implements vscode.Disposable {
         const slice = Math.min(250, deadline - Date.now());
         const results = await Promise.all(candidates.map((c) => c.whenReportRendered(version, slice).then((r) => (r ? { r, c } : undefined))));
         const hit = results.find((x) => x !== undefined);
-        if (hit && this.report) return { rendered: hit.r, surface: hit.c.surface, report: this.report };
+        if (hit && this.report) return { rendered: hit.r, surface: hit.c.surface, connection: hit.c, report: this.report };
       } else await new Promise((resolve) => setTimeout(resolve, 50));
     }
     return undefined;
@@ -322,6 +358,7 @@ export class PanelController implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         connection.ready = true;
+        connection.boot = message.boot ? { ...message.boot, received: Date.now() } : undefined;
         connection.post(
           { type: 'init', version: this.version, surface: connection.surface, report: this.report, inputs: this.inputsForWebview(), watch: this.watch },
           this.report ? this.reportVersion : undefined,
@@ -329,7 +366,7 @@ export class PanelController implements vscode.Disposable {
         if (this.error) connection.post({ type: 'error', message: this.error });
         return;
       case 'rendered':
-        connection.rendered({ seq: message.seq, text: message.text, bars: message.bars, values: message.values });
+        connection.rendered({ seq: message.seq, text: message.text, bars: message.bars, values: message.values, timing: message.timing });
         return;
       case 'selectRow':
         this.selectRow(connection, message.row);

@@ -6,23 +6,7 @@ import { LossLensPanel } from './lossLensPanel';
 import { LossLensViewProvider } from './lossLensView';
 import { PanelCommandIds } from './panelCommandIds';
 import { PanelController, type ShowReportArgs, type ShowReportResult } from './panelController';
-
-/** A seeded logits/labels pair of the given size (mulberry32), for the first-paint measurement. */
-function syntheticClassification(rows: number, classes: number, seed = 7): { input: Tensor; target: Tensor } {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const x = new Float64Array(rows * classes);
-  for (let i = 0; i < x.length; i++) x[i] = next() * 8 - 4;
-  const y = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) y[r] = Math.floor(next() * classes);
-  return { input: { shape: [rows, classes], data: x, dtype: 'float32' }, target: { shape: [rows], data: y, dtype: 'int64' } };
-}
+import { syntheticClassification } from './synthetic';
 
 /** Demo reports for screenshots and manual checks: every view of the panel on small, fixed tensors. */
 function demoReports(): Array<{ label: string; request: ShowReportArgs }> {
@@ -91,8 +75,11 @@ export function registerPanel(context: vscode.ExtensionContext, version: string)
       const classes = options?.classes ?? 50257;
       const { input, target } = syntheticClassification(rows, classes);
       const result = await controller.showReport({ op: 'cross_entropy', args: { input, target }, title: `cross_entropy on seeded logits [${rows}, ${classes}]`, source: 'synthetic' });
+      const s = result.firstPaintSteps;
+      const boot = s?.boot ? vscode.l10n.t(' (webview load: open {0} + document {1} + bundle {2} + evaluate {3} + ready {4} ms)', ...[s.boot.open, s.boot.document, s.boot.fetch, s.boot.evaluate, s.boot.readyTransit].map(Math.round)) : '';
+      const steps = s ? vscode.l10n.t('posted at {0} ms{1}, webview decode {2} + render {3} + paint {4} ms, transit {5} ms', Math.round(s.posted), boot, ...[s.decode, s.render, s.paint, s.transit].map(Math.round)) : '';
       void vscode.window.showInformationMessage(
-        vscode.l10n.t('Loss Lens first paint of [{0}, {1}]: {2} ms (host build {3} ms, message {4} KB).', rows, classes, Math.round(result.firstPaintMs ?? NaN), Math.round(result.buildMs), Math.round(result.messageBytes / 1024)),
+        vscode.l10n.t('Loss Lens first paint of [{0}, {1}]: {2} ms (host build {3} ms, message {4} KB; {5}).', rows, classes, Math.round(result.firstPaintMs ?? NaN), Math.round(result.buildMs), Math.round(result.messageBytes / 1024), steps),
       );
       return result;
     }),
