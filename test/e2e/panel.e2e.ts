@@ -11,14 +11,10 @@ import { lossBreakdown } from '../../src/engine/breakdown';
 import { registry } from '../../src/engine/registry';
 import { tensor } from '../../src/engine/tensor';
 import { session } from './support/session';
-import { acceptQuickPick, notificationText, quickOpen, runCommand, screenshot, screenshotEveryStep, goToLine } from './support/workbench';
+import { acceptQuickPick, clickNotificationButton, goToLine, notificationText, panelFrame, quickOpen, runCommand, screenshot, screenshotEveryStep } from './support/workbench';
 
 const EXTENSION = 'loss-lens.loss-lens';
 
-/** The document of the editor-tab panel (`purpose=webviewView` marks the bottom view's). */
-function panelFrame(page: Page): FrameLocator {
-  return page.frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION}"]:not([src*="purpose=webviewView"]):visible`).first().frameLocator('iframe#active-frame');
-}
 
 /**
  * The document of the bottom view whose title shows `text`. A view shown again after an earlier
@@ -37,11 +33,6 @@ async function viewFrameShowing(page: Page, text: string, timeoutMs = 30_000): P
   }
 }
 
-
-async function clickNotificationButton(page: Page, text: string, button: string): Promise<void> {
-  const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first();
-  await toast.locator('.monaco-button', { hasText: button }).click();
-}
 
 /**
  * Runs a development command (shown once Loss Lens has activated and set `lossLens.dev`): retried

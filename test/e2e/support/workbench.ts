@@ -13,11 +13,24 @@ export async function waitForWorkbench(page: Page, explorerFile?: string, timeou
   if (explorerFile) await page.locator('.explorer-folders-view .monaco-list-row', { hasText: explorerFile }).first().waitFor({ timeout });
 }
 
-/** The quick input's text box, once visible. */
-async function quickInput(page: Page): Promise<Locator> {
+/**
+ * Presses `key` (Ctrl+P, F1, Ctrl+G) and returns the quick input's text box once visible. When the
+ * keyboard focus sits in a webview that was just hidden (the bottom view after Toggle Panel
+ * Visibility), the key goes nowhere: then the focus is moved back to the workbench and the key
+ * pressed again, at most three times.
+ */
+async function openQuickInput(page: Page, key: string): Promise<Locator> {
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  return input;
+  for (let i = 1; ; i++) {
+    await page.keyboard.press(key);
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+      return input;
+    } catch (err) {
+      if (i >= 3) throw err;
+      await page.evaluate('document.activeElement && document.activeElement.blur()');
+    }
+  }
 }
 
 /**
@@ -38,8 +51,7 @@ export async function enterUntilHidden(page: Page, gone: Locator, tries = 3, ms 
 
 /** Opens a file with Ctrl+P and waits until its tab is active. */
 export async function quickOpen(page: Page, fileName: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = await quickInput(page);
+  const input = await openQuickInput(page, 'Control+P');
   await input.fill(fileName);
   // Wait for the filter to apply: until then the focused row is the most recent file, not this one.
   await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: fileName }).waitFor();
@@ -49,8 +61,7 @@ export async function quickOpen(page: Page, fileName: string): Promise<void> {
 
 /** Runs a command by its palette title (e.g. `Loss Lens: Open Panel`) through F1. */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = await quickInput(page);
+  const input = await openQuickInput(page, 'F1');
   await input.fill(`>${title}`); // fill replaces the prefilled '>'
   await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).waitFor();
   await enterUntilHidden(page, page.locator('.quick-input-widget'));
@@ -58,8 +69,7 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 
 /** Moves the cursor with Ctrl+G to `line:column` (1-based) in the focused editor. */
 export async function goToLine(page: Page, line: number, column: number): Promise<void> {
-  await page.keyboard.press('Control+G');
-  const input = await quickInput(page);
+  const input = await openQuickInput(page, 'Control+G');
   await input.fill(`:${line}:${column}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: `line ${line}` }).first().waitFor();
   await enterUntilHidden(page, page.locator('.quick-input-widget'));
@@ -108,6 +118,17 @@ export async function hoverToken(page: Page, lineText: string, token: RegExp, ex
  */
 export function webviewFrame(page: Page, extensionId = 'loss-lens.loss-lens'): FrameLocator {
   return page.frameLocator(`iframe.webview.ready[src*="extensionId=${extensionId}"]`).first().frameLocator('iframe#active-frame');
+}
+
+/** The document of Loss Lens's editor-tab panel, the visible one (`purpose=webviewView` marks the bottom view's). */
+export function panelFrame(page: Page, extensionId = 'loss-lens.loss-lens'): FrameLocator {
+  return page.frameLocator(`iframe.webview.ready[src*="extensionId=${extensionId}"]:not([src*="purpose=webviewView"]):visible`).first().frameLocator('iframe#active-frame');
+}
+
+/** Clicks `button` on the notification toast that shows `text`. */
+export async function clickNotificationButton(page: Page, text: string, button: string): Promise<void> {
+  const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first();
+  await toast.locator('.monaco-button', { hasText: button }).click();
 }
 
 /** Saves `.screenshots/<name>.png` and returns its path. Never throws. */
