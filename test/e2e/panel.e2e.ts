@@ -11,7 +11,7 @@ import { lossBreakdown } from '../../src/engine/breakdown';
 import { registry } from '../../src/engine/registry';
 import { tensor } from '../../src/engine/tensor';
 import { session } from './support/session';
-import { acceptQuickPick, clickNotificationButton, goToLine, notificationText, panelFrame, quickOpen, runCommand, screenshot, screenshotEveryStep } from './support/workbench';
+import { acceptQuickPick, clickNotificationButton, notificationText, openClassificationInPanel, panelFrame, quickOpen, runCommand, screenshot, screenshotEveryStep } from './support/workbench';
 
 const EXTENSION = 'loss-lens.loss-lens';
 
@@ -118,17 +118,7 @@ describe('Loss Lens panel (UI)', () => {
 
   it('moving the temperature recomputes the values in the webview with the engine', async () => {
     const { page } = session();
-    await quickOpen(page, 'losses.json');
-    await page.locator('.editor-instance .view-line', { hasText: '"classification"' }).first().waitFor();
-    await goToLine(page, 2, 21);
-    await page.keyboard.press('Shift+End');
-    await runCommand(page, 'Loss Lens: Compute Loss…');
-    await acceptQuickPick(page, 'cross_entropy');
-    await acceptQuickPick(page, "PyTorch's defaults");
-    await notificationText(page, 'cross_entropy = 0.31854');
-    await clickNotificationButton(page, 'cross_entropy = 0.31854', 'Open in Panel');
-    const frame = panelFrame(page);
-    await frame.locator('#title', { hasText: '0.31854' }).waitFor();
+    const frame = await openClassificationInPanel(page);
     const before = await shown(frame, 'ce');
     assert.equal(to4(before.value), '0.3185');
     await frame.locator('#temperature').fill('2.5');

@@ -10,7 +10,7 @@ import { lossBreakdown } from '../../src/engine/breakdown';
 import { registry } from '../../src/engine/registry';
 import { tensor } from '../../src/engine/tensor';
 import { session } from './support/session';
-import { acceptQuickPick, clickNotificationButton, goToLine, notificationText, panelFrame, quickOpen, runCommand, screenshot, waitForWorkbench } from './support/workbench';
+import { notificationText, openClassificationInPanel, panelFrame, runCommand, screenshot, waitForWorkbench } from './support/workbench';
 
 /** A number the webview shows, full precision (`data-value`). */
 async function shownValue(frame: FrameLocator, id: string): Promise<number> {
@@ -23,18 +23,8 @@ describe('Loss Lens panel after a window reload (UI)', () => {
   it('comes back through the serializer with the report, the selected row and the temperature', async function () {
     this.timeout(240_000);
     const { page } = session();
-    await quickOpen(page, 'losses.json');
-    await page.locator('.editor-instance .view-line', { hasText: '"classification"' }).first().waitFor();
-    await goToLine(page, 2, 21);
-    await page.keyboard.press('Shift+End');
-    await runCommand(page, 'Loss Lens: Compute Loss…');
-    await acceptQuickPick(page, 'cross_entropy');
-    await acceptQuickPick(page, "PyTorch's defaults");
-    await notificationText(page, 'cross_entropy = 0.31854');
-    await clickNotificationButton(page, 'cross_entropy = 0.31854', 'Open in Panel');
+    let frame = await openClassificationInPanel(page);
     await runCommand(page, 'Notifications: Clear All Notifications');
-    let frame = panelFrame(page);
-    await frame.locator('#title', { hasText: '0.31854' }).waitFor();
     // Select row 1 and set T = 2.5: both live in the webview's setState.
     await frame.locator('#row').fill('1');
     await frame.locator('#row').dispatchEvent('change');

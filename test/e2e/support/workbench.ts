@@ -131,6 +131,26 @@ export async function clickNotificationButton(page: Page, text: string, button: 
   await toast.locator('.monaco-button', { hasText: button }).click();
 }
 
+/**
+ * Opens losses.json, selects its `"classification"` object (logits [[2, 1, 0.1], [0.5, 2.5, 0.3]],
+ * labels [0, 1]), runs Compute Loss… with cross_entropy and PyTorch's defaults, and opens the result
+ * in the panel; resolves with the panel's document once it shows cross_entropy = 0.31854….
+ */
+export async function openClassificationInPanel(page: Page): Promise<FrameLocator> {
+  await quickOpen(page, 'losses.json');
+  await page.locator('.editor-instance .view-line', { hasText: '"classification"' }).first().waitFor();
+  await goToLine(page, 2, 21);
+  await page.keyboard.press('Shift+End');
+  await runCommand(page, 'Loss Lens: Compute Loss…');
+  await acceptQuickPick(page, 'cross_entropy');
+  await acceptQuickPick(page, "PyTorch's defaults");
+  await notificationText(page, 'cross_entropy = 0.31854');
+  await clickNotificationButton(page, 'cross_entropy = 0.31854', 'Open in Panel');
+  const frame = panelFrame(page);
+  await frame.locator('#title', { hasText: '0.31854' }).waitFor();
+  return frame;
+}
+
 /** Saves `.screenshots/<name>.png` and returns its path. Never throws. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(screenshotsDir, { recursive: true });
