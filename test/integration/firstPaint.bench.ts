@@ -61,7 +61,7 @@ describe('first paint in the real webview (bench)', () => {
   it(`[4096, 50257] against [8, 10], panel visible / in a background tab / closed, ${RUNS} runs each`, async function () {
     this.timeout(0);
     const sizes = { large: [4096, 50257], small: [8, 10] } as const;
-    const tensors = { large: syntheticClassification(...sizes.large), small: syntheticClassification(...sizes.small) };
+    const tensors = { large: await syntheticClassification(...sizes.large), small: await syntheticClassification(...sizes.small) };
     const request = (size: keyof typeof sizes, run: number): Record<string, unknown> => ({
       op: 'cross_entropy',
       args: tensors[size],

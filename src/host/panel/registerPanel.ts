@@ -73,7 +73,7 @@ export function registerPanel(context: vscode.ExtensionContext, version: string)
     vscode.commands.registerCommand(PanelCommandIds.largeReport, async (options?: { rows?: number; classes?: number }) => {
       const rows = options?.rows ?? 4096;
       const classes = options?.classes ?? 50257;
-      const { input, target } = syntheticClassification(rows, classes);
+      const { input, target } = await syntheticClassification(rows, classes);
       const result = await controller.showReport({ op: 'cross_entropy', args: { input, target }, title: `cross_entropy on seeded logits [${rows}, ${classes}]`, source: 'synthetic' });
       const s = result.firstPaintSteps;
       const boot = s?.boot ? vscode.l10n.t(' (webview load: open {0} + document {1} + bundle {2} + evaluate {3} + ready {4} ms)', ...[s.boot.open, s.boot.document, s.boot.fetch, s.boot.evaluate, s.boot.readyTransit].map(Math.round)) : '';
