@@ -273,6 +273,10 @@ let arrival = { at: 0, decodeMs: 0 };
 function render(seq: number | null): void {
   const { at: arrivedAt, decodeMs } = arrival;
   const app = document.getElementById('app')!;
+  // Keep the reader where they were (a row clicked in the heatmap, a theme switch): emptying the
+  // app would otherwise scroll to the top. Chart boxes have fixed heights, so the page is as tall
+  // again once the sections are back.
+  const scrollY = window.scrollY;
   app.replaceChildren();
   const p = palette();
   const views: ViewSection[] = [];
@@ -295,6 +299,7 @@ function render(seq: number | null): void {
   };
   if (later.length > 0) requestAnimationFrame(drawNext);
   pruneCharts(new Set([...views.map((v) => v.name), ...(watch ? watchChartNames(watch) : [])]));
+  if (scrollY > 0) window.scrollTo(0, scrollY);
   if (seq === null) return;
   const values: RenderedValues = {
     value: report?.value ?? null,
@@ -351,6 +356,18 @@ window.addEventListener('message', (event: MessageEvent) => {
       assertNever(message);
   }
 });
+
+// A theme switch restyles the document (VS Code sets the body's theme class and attributes and the
+// --vscode-* variables on <html>), but chart and heatmap colours are taken when drawn: draw again.
+let themeTimer: ReturnType<typeof setTimeout> | undefined;
+const redrawForTheme = (): void => {
+  clearTimeout(themeTimer);
+  themeTimer = setTimeout(() => {
+    if (report || watch || error) render(null);
+  }, 50);
+};
+new MutationObserver(redrawForTheme).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-id', 'data-vscode-theme-kind'] });
+new MutationObserver(redrawForTheme).observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
 
 document.addEventListener('securitypolicyviolation', (e) => send({ type: 'cspViolation', directive: e.violatedDirective, blocked: e.blockedURI || e.sample || '' }));
 window.addEventListener('resize', () => resizeCharts());

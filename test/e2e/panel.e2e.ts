@@ -137,6 +137,38 @@ describe('Loss Lens panel (UI)', () => {
     await runCommand(page, 'Notifications: Clear All Notifications');
   });
 
+  it('redraws its charts in the new colours when the colour theme changes, keeping the scroll position', async () => {
+    const { page } = session();
+    const frame = panelFrame(page);
+    await frame.locator('#title', { hasText: '0.31854' }).waitFor();
+    // The legend text of the p-vs-q chart is drawn in --vscode-foreground.
+    const legendFill = (): Promise<string | null> => frame.locator('[data-view="distribution"] svg text', { hasText: 'target p' }).first().getAttribute('fill');
+    const before = await legendFill();
+    assert.ok(before, 'no legend text in the distribution chart');
+    // The theme's settings id, as VS Code tells the webview (e.g. "Default Light+"), to go back to it.
+    const original = (await frame.locator('body').getAttribute('data-vscode-theme-id')) ?? '';
+    const target = original === THEMES[0].theme ? THEMES[1] : THEMES[0];
+    await frame.locator('[data-view="gradient"]').scrollIntoViewIfNeeded();
+    const scrolled = await frame.locator('html').evaluate((e) => e.ownerDocument.defaultView?.scrollY ?? 0);
+    assert.ok(scrolled > 0, 'the panel did not scroll');
+    try {
+      await setTheme(page, target);
+      await frame.locator(`body.vscode-${target.name}`).waitFor();
+      for (let i = 0; i < 50 && (await legendFill()) === before; i++) await page.waitForTimeout(100);
+      const after = await legendFill();
+      assert.notEqual(after, before, `the chart kept the previous theme's text colour ${before}`);
+      assert.equal(after?.toLowerCase(), (await frame.locator('body').evaluate((b) => b.ownerDocument.defaultView!.getComputedStyle(b).getPropertyValue('--vscode-foreground').trim())).toLowerCase());
+      const y = await frame.locator('html').evaluate((e) => e.ownerDocument.defaultView?.scrollY ?? 0);
+      assert.ok(Math.abs(y - scrolled) < 2, `the redraw scrolled the panel from ${scrolled} to ${y}`);
+      await screenshot(page, `panel-theme-switched-${target.name}`);
+    } finally {
+      // Back to the theme the workbench had.
+      await runDevCommand(page, 'Loss Lens: Set Color Theme for Screenshots (internal)');
+      await acceptQuickPick(page, ['Default Light+', 'Default Dark+', ...THEMES.map((t) => t.theme)].includes(original) ? original : '(the default theme)', true);
+      await frame.locator(`body[data-vscode-theme-id="${original}"]`).waitFor({ timeout: 20_000 }).catch(() => undefined);
+    }
+  });
+
   it('opens the bottom-panel view, which shows the same report', async () => {
     const { page } = session();
     await runCommand(page, 'Loss Lens: Show Bottom Panel View');

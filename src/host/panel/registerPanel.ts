@@ -96,8 +96,9 @@ export function registerPanel(context: vscode.ExtensionContext, version: string)
       return demo ? controller.showReport(demo.request) : undefined;
     }),
     vscode.commands.registerCommand(PanelCommandIds.colorTheme, async (name?: string) => {
-      const pick = name ?? (await vscode.window.showQuickPick(['Default Dark Modern', 'Default Light Modern', 'Default High Contrast', 'Default High Contrast Light']));
-      if (pick) await vscode.workspace.getConfiguration('workbench').update('colorTheme', pick, vscode.ConfigurationTarget.Global);
+      const reset = '(the default theme)';
+      const pick = name ?? (await vscode.window.showQuickPick(['Default Dark Modern', 'Default Light Modern', 'Default High Contrast', 'Default High Contrast Light', 'Default Dark+', 'Default Light+', reset]));
+      if (pick) await vscode.workspace.getConfiguration('workbench').update('colorTheme', pick === reset ? undefined : pick, vscode.ConfigurationTarget.Global);
       return pick;
     }),
     vscode.commands.registerCommand(PanelCommandIds.panelState, () => ({
