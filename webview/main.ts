@@ -266,6 +266,9 @@ const EAGER_CHARTS = 2;
 /** Increments on every render, so a superseded render stops drawing its remaining charts. */
 let renderGeneration = 0;
 
+/** The report the page shows (its {@link reportKey}), to tell a redraw from a new report. */
+let renderedKey = '';
+
 /** When the message being rendered arrived and how long decoding it took. */
 let arrival = { at: 0, decodeMs: 0 };
 
@@ -273,10 +276,12 @@ let arrival = { at: 0, decodeMs: 0 };
 function render(seq: number | null): void {
   const { at: arrivedAt, decodeMs } = arrival;
   const app = document.getElementById('app')!;
-  // Keep the reader where they were (a row clicked in the heatmap, a theme switch): emptying the
-  // app would otherwise scroll to the top. Chart boxes have fixed heights, so the page is as tall
-  // again once the sections are back.
-  const scrollY = window.scrollY;
+  // Keep the reader where they were on the same report (a row clicked in the heatmap, a control, a
+  // theme switch): emptying the app would otherwise scroll to the top. Chart boxes have fixed
+  // heights, so the page is as tall again once the sections are back. A new report starts at the top.
+  const key = report ? reportKey(report) : '';
+  const scrollY = key === renderedKey ? window.scrollY : 0;
+  renderedKey = key;
   app.replaceChildren();
   const p = palette();
   const views: ViewSection[] = [];
@@ -299,7 +304,7 @@ function render(seq: number | null): void {
   };
   if (later.length > 0) requestAnimationFrame(drawNext);
   pruneCharts(new Set([...views.map((v) => v.name), ...(watch ? watchChartNames(watch) : [])]));
-  if (scrollY > 0) window.scrollTo(0, scrollY);
+  window.scrollTo(0, scrollY);
   if (seq === null) return;
   const values: RenderedValues = {
     value: report?.value ?? null,

@@ -72,7 +72,15 @@ export function distributionView(report: LossReport, d: RowDetail, p: Palette): 
     itemStyle: { color: p.blue },
     markPoint:
       yIndex >= 0
-        ? { symbol: 'pin', symbolSize: 36, label: { color: p.bg, fontSize: 9, formatter: '−log q_y' }, itemStyle: { color: p.red }, data: [{ coord: [yIndex, qy], value: qy }] }
+        ? {
+            // The pin marks q_y; its label sits outside it (inside, the text did not fit): above
+            // when there is room under the legend, else on the side with room.
+            symbol: 'pin',
+            symbolSize: 28,
+            label: { position: qy < 0.75 ? 'top' : 2 * yIndex >= d.classes.length + (d.hiddenClasses ? 1 : 0) ? 'left' : 'right', distance: 4, color: p.fg, fontSize: 10, formatter: `−log q_${y} = ${fmt(-Math.log(qy), 4)}` },
+            itemStyle: { color: p.red },
+            data: [{ coord: [yIndex, qy], value: qy }],
+          }
         : undefined,
   });
   const note = yIndex >= 0 ? el('p', { class: 'result', id: 'neg-log-qy' }, `−log q_${y} = −log ${fmt(qy)} = ${fmt(-Math.log(qy))}`) : null;
