@@ -74,6 +74,18 @@ async function setTheme(page: Page, theme: (typeof THEMES)[number]): Promise<voi
   await page.locator(`.monaco-workbench.${theme.bodyClass}`).waitFor({ timeout: 20_000 });
 }
 
+/** The webview's `--vscode-foreground`, lower case. */
+async function foreground(frame: FrameLocator): Promise<string> {
+  return (await frame.locator('body').evaluate((b) => b.ownerDocument.defaultView!.getComputedStyle(b).getPropertyValue('--vscode-foreground').trim())).toLowerCase();
+}
+
+/** Switches back to the theme whose settings id the webview reported before (`data-vscode-theme-id`). */
+async function restoreTheme(page: Page, frame: FrameLocator, original: string): Promise<void> {
+  await runDevCommand(page, 'Loss Lens: Set Color Theme for Screenshots (internal)');
+  await acceptQuickPick(page, ['Default Light+', 'Default Dark+', ...THEMES.map((t) => t.theme)].includes(original) ? original : '(the default theme)', true);
+  await frame.locator(`body[data-vscode-theme-id="${original}"]`).waitFor({ timeout: 20_000 }).catch(() => undefined);
+}
+
 describe('Loss Lens panel (UI)', () => {
   // A report opens the editor-tab panel only when no Loss Lens webview is visible: an earlier suite
   // (the debug watch) may leave the bottom view open, so hide the bottom panel first.
@@ -157,16 +169,58 @@ describe('Loss Lens panel (UI)', () => {
       for (let i = 0; i < 50 && (await legendFill()) === before; i++) await page.waitForTimeout(100);
       const after = await legendFill();
       assert.notEqual(after, before, `the chart kept the previous theme's text colour ${before}`);
-      assert.equal(after?.toLowerCase(), (await frame.locator('body').evaluate((b) => b.ownerDocument.defaultView!.getComputedStyle(b).getPropertyValue('--vscode-foreground').trim())).toLowerCase());
+      assert.equal(after?.toLowerCase(), await foreground(frame));
       const y = await frame.locator('html').evaluate((e) => e.ownerDocument.defaultView?.scrollY ?? 0);
       assert.ok(Math.abs(y - scrolled) < 2, `the redraw scrolled the panel from ${scrolled} to ${y}`);
       await screenshot(page, `panel-theme-switched-${target.name}`);
     } finally {
       // Back to the theme the workbench had.
-      await runDevCommand(page, 'Loss Lens: Set Color Theme for Screenshots (internal)');
-      await acceptQuickPick(page, ['Default Light+', 'Default Dark+', ...THEMES.map((t) => t.theme)].includes(original) ? original : '(the default theme)', true);
-      await frame.locator(`body[data-vscode-theme-id="${original}"]`).waitFor({ timeout: 20_000 }).catch(() => undefined);
+      await restoreTheme(page, frame, original);
     }
+  });
+
+  it('in a background tab, a new report and a theme switch are drawn in full when the tab comes back', async () => {
+    const { page } = session();
+    const frame = panelFrame(page);
+    await frame.locator('#title', { hasText: '0.31854' }).waitFor();
+    const original = (await frame.locator('body').getAttribute('data-vscode-theme-id')) ?? '';
+    const target = original === THEMES[0].theme ? THEMES[1] : THEMES[0];
+    // Cover the retained panel with an editor in its own group, then send a report: it comes forward.
+    const panelTab = page.locator('.tabs-container .tab', { hasText: 'Loss Lens' }).first();
+    await panelTab.click();
+    await quickOpen(page, 'logits.json');
+    const drawnCharts = async (): Promise<Array<{ view?: string | null; width: number; marks: number }>> => {
+      const charts = frame.locator('[data-view] svg');
+      for (let i = 0; i < 50 && (await charts.count()) < 7; i++) await page.waitForTimeout(100);
+      return charts.evaluateAll((els) => els.map((e) => ({ view: e.closest('[data-view]')?.getAttribute('data-view'), width: Number(e.getAttribute('width')), marks: e.querySelectorAll('path, text').length })));
+    };
+    const assertDrawn = (drawn: Array<{ view?: string | null; width: number; marks: number }>): void => {
+      assert.deepEqual(drawn.map((d) => d.view), ['distribution', 'split', 'distillation', 'pipeline', 'gradient', 'js', 'js-curve']);
+      for (const d of drawn) assert.ok(d.width > 100 && d.marks > 20, `the ${d.view} chart is empty: ${JSON.stringify(d)}`);
+    };
+    try {
+      await runDevCommand(page, 'Loss Lens: Demo Report (internal)');
+      await acceptQuickPick(page, 'distillation_loss', true);
+      await frame.locator('#title', { hasText: 'distillation_loss' }).waitFor();
+      assertDrawn(await drawnCharts());
+      // Hidden again, the theme changes; shown, the charts have the new colours.
+      await quickOpen(page, 'logits.json');
+      await frame.locator('#title').waitFor({ state: 'hidden' });
+      await setTheme(page, target);
+      await page.waitForTimeout(500);
+      await panelTab.click();
+      await frame.locator(`body.vscode-${target.name}`).waitFor();
+      assertDrawn(await drawnCharts());
+      const fill = await frame.locator('[data-view="distribution"] svg text', { hasText: 'target p' }).first().getAttribute('fill');
+      assert.equal(fill?.toLowerCase(), await foreground(frame));
+      await screenshot(page, 'panel-background-report-and-theme');
+    } finally {
+      await restoreTheme(page, frame, original);
+    }
+    // Back to the first group and the classification report the next test reads.
+    await runCommand(page, 'View: Focus First Editor Group');
+    await openClassificationInPanel(page);
+    await runCommand(page, 'Notifications: Clear All Notifications');
   });
 
   it('opens the bottom-panel view, which shows the same report', async () => {

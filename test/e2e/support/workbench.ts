@@ -51,12 +51,21 @@ export async function enterUntilHidden(page: Page, gone: Locator, tries = 3, ms 
 
 /** Opens a file with Ctrl+P and waits until its tab is active. */
 export async function quickOpen(page: Page, fileName: string): Promise<void> {
-  const input = await openQuickInput(page, 'Control+P');
-  await input.fill(fileName);
-  // Wait for the filter to apply: until then the focused row is the most recent file, not this one.
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: fileName }).waitFor();
+  // A webview taking the focus just after a click closes the quick input again: then start over.
+  for (let i = 1; ; i++) {
+    try {
+      const input = await openQuickInput(page, 'Control+P');
+      await input.fill(fileName, { timeout: 5_000 });
+      // Wait for the filter to apply: until then the focused row is the most recent file, not this one.
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: fileName }).waitFor({ timeout: 10_000 });
+      break;
+    } catch (err) {
+      if (i >= 3) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
   await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor();
+  await page.locator('.tabs-container .tab.active', { hasText: fileName }).first().waitFor(); // active in each group that shows it
 }
 
 /** Runs a command by its palette title (e.g. `Loss Lens: Open Panel`) through F1. */
