@@ -77,7 +77,7 @@ export function distributionView(report: LossReport, d: RowDetail, p: Palette): 
             // when there is room under the legend, else on the side with room.
             symbol: 'pin',
             symbolSize: 28,
-            label: { position: qy < 0.75 ? 'top' : 2 * yIndex >= d.classes.length + (d.hiddenClasses ? 1 : 0) ? 'left' : 'right', distance: 4, color: p.fg, fontSize: 10, formatter: `−log q_${y} = ${fmt(-Math.log(qy), 4)}` },
+            label: { position: qy < 0.75 ? 'top' : 2 * yIndex >= labels(d).length ? 'left' : 'right', distance: 4, color: p.fg, fontSize: 10, formatter: `−log q_${y} = ${fmt(-Math.log(qy), 4)}` },
             itemStyle: { color: p.red },
             data: [{ coord: [yIndex, qy], value: qy }],
           }

@@ -53,25 +53,21 @@ export class Connection implements vscode.Disposable {
     return this.isVisible();
   }
 
-  private readonly versions = new Map<number, number>();
-  private readonly postedAt = new Map<number, number>();
+  /** Report-carrying messages not yet answered by a `rendered`: seq → the report version and when it was posted. */
+  private readonly pending = new Map<number, { readonly version: number; readonly postedAt: number }>();
+  private highestRenderedVersion = 0;
 
   /** Posts a message and returns its `seq`; `reportVersion` tags a message that carries that report. */
   post(message: Outgoing, reportVersion?: number): number {
     const seq = ++this.seq;
-    if (reportVersion !== undefined) {
-      this.versions.set(seq, reportVersion);
-      this.postedAt.set(seq, performance.now());
-    }
+    if (reportVersion !== undefined) this.pending.set(seq, { version: reportVersion, postedAt: performance.now() });
     void this.webview.postMessage(encode({ ...message, seq }));
     return seq;
   }
 
   /** The report version of the last rendered message (0 before any). */
   get renderedVersion(): number {
-    let v = 0;
-    for (const [seq, version] of this.versions) if (this.lastRendered && seq <= this.lastRendered.seq && version > v) v = version;
-    return v;
+    return this.highestRenderedVersion;
   }
 
   /** Resolves once the webview rendered report `version` (or a later one), or `undefined` after `timeoutMs`. */
@@ -81,7 +77,14 @@ export class Connection implements vscode.Disposable {
 
   /** Records a `rendered` reply and wakes the waiters. */
   rendered(r: Omit<Rendered, 'at' | 'postedAt'>): void {
-    this.lastRendered = { ...r, at: performance.now(), postedAt: this.postedAt.get(r.seq) };
+    const postedAt = this.pending.get(r.seq)?.postedAt;
+    // A reply covers its message and every earlier one: fold them into the rendered version and forget them.
+    for (const [seq, p] of this.pending) {
+      if (seq > r.seq) continue;
+      this.highestRenderedVersion = Math.max(this.highestRenderedVersion, p.version);
+      this.pending.delete(seq);
+    }
+    this.lastRendered = { ...r, at: performance.now(), postedAt };
     for (const w of [...this.waiters]) w();
   }
 
