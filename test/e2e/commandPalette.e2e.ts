@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { currentTheme, THEMES, useTheme } from './editorTheme';
 import { session } from './support/session';
-import { acceptQuickPick as pick, goToLine, notificationText, quickOpen, runCommand, screenshot, webviewFrame } from './support/workbench';
+import { acceptQuickInput, acceptQuickPick as pick, goToLine, notificationText, quickOpen, runCommand, screenshot, webviewFrame } from './support/workbench';
 
 
 describe('Compute Loss… from the command palette', () => {
@@ -49,7 +49,7 @@ describe('Compute Loss… from the command palette', () => {
     await screenshot(page, 'editor-target-validation');
     await input.fill('[2, 2]');
     await page.locator('.quick-input-widget .quick-input-message', { hasText: 'Column 5' }).waitFor({ state: 'detached' }).catch(() => undefined);
-    await page.keyboard.press('Enter');
+    await acceptQuickInput(page);
     await pick(session().page, 'cross_entropy');
     await pick(session().page, "PyTorch's defaults");
     const text = await notificationText(page, 'cross_entropy = 0.8');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { repoRoot } from './support/paths';
 import { session } from './support/session';
-import { goToLine, runCommand, screenshot, screenshotEveryStep, webviewFrame } from './support/workbench';
+import { acceptQuickInput, goToLine, runCommand, screenshot, screenshotEveryStep, webviewFrame } from './support/workbench';
 
 const program = join(repoRoot, 'test', 'fixtures', 'debug', 'train.py');
 const breakpointLine = readFileSync(program, 'utf8').split('\n').findIndex((l) => l.includes('# BREAKPOINT')) + 1;
@@ -21,7 +21,7 @@ async function openAbsolute(page: Page, path: string, name: string): Promise<voi
   await input.waitFor({ state: 'visible' });
   await input.fill(path);
   await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).waitFor();
-  await page.keyboard.press('Enter');
+  await acceptQuickInput(page, name);
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
 }
 
@@ -67,8 +67,7 @@ async function tryCommand(page: Page, title: string, timeout = 5_000): Promise<b
     await page.keyboard.press('Escape');
     return false;
   }
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout });
+  await acceptQuickInput(page, title, 1);
   return true;
 }
 
@@ -117,7 +116,7 @@ describe('Debug watch (UI)', () => {
     // The target (labels) is guessed from the sibling tensors; pick the op, cross_entropy first.
     const first = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'cross_entropy' });
     await first.waitFor();
-    await page.keyboard.press('Enter');
+    await acceptQuickInput(page, 'cross_entropy');
 
     const stop1 = await watchView(page, /\(stop 1\)/);
     assert.match(stop1.status, /^Paused at train\.py:\d+, in <module> \(stop 1\)\.$/);
@@ -154,13 +153,12 @@ describe('Debug watch (UI)', () => {
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible' });
       await input.fill(text);
-      await page.keyboard.press('Enter');
-      await page.waitForTimeout(300); // the next prompt replaces this one
+      await acceptQuickInput(page); // the next prompt replaces this one
     }
     const input = page.locator('.quick-input-widget input');
     await input.fill('cross_entropy');
     await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'cross_entropy' }).waitFor();
-    await page.keyboard.press('Enter');
+    await acceptQuickInput(page, 'cross_entropy');
     const error = webviewFrame(page).locator('.watch-error', { hasText: 'logitz' });
     await error.waitFor();
     assert.equal(

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import Mocha from 'mocha';
 import { repoRoot } from './support/paths';
 import { session, startSession, stopSession } from './support/session';
+import { resetSteps, runAsTest, stepsText } from './support/steps';
 import { resetWorkbench, screenshot, screenshotEveryStep } from './support/workbench';
 
 process.env.LOSS_LENS_LAYER ||= 'e2e';
@@ -32,6 +33,15 @@ for (const file of e2eFiles(__dirname)) mocha.addFile(file);
 const loader = mocha as unknown as { loadFiles(): void; lazyLoadFiles(enabled: boolean): void };
 loader.loadFiles();
 loader.lazyLoadFiles(true);
+// Each test body runs as its own test (support/steps.ts), so one that timed out stops at its next step.
+const wrapTests = (suite: Mocha.Suite): void => {
+  for (const test of suite.tests) {
+    const body = test.fn;
+    if (body && body.length === 0) test.fn = function (this: Mocha.Context) { return runAsTest(() => (body as (this: Mocha.Context) => unknown).call(this)); } as Mocha.Func;
+  }
+  suite.suites.forEach(wrapTests);
+};
+wrapTests(mocha.suite);
 for (const suite of mocha.suite.suites) {
   suite.beforeAll('reset the workbench', async function () {
     this.timeout(60_000);
@@ -56,10 +66,12 @@ mocha.suite.beforeAll('start code-server and chromium', async function () {
     throw err;
   }
 });
+mocha.suite.beforeEach(() => resetSteps());
 mocha.suite.afterEach(async function () {
   const test = this.currentTest;
   if (!test) return;
   if (test.state === 'failed') failures++;
+  if (test.state === 'failed') console.log(`    steps of the failed test:\n${stepsText().replace(/^/gm, '      ')}`);
   if (test.state === 'failed' || screenshotEveryStep) {
     const file = await screenshot(session().page, `e2e-${test.state === 'failed' ? 'FAILED-' : ''}${test.fullTitle()}`);
     if (test.state === 'failed') console.log(`    screenshot: ${file}`);

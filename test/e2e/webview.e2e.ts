@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import { session } from './support/session';
-import { goToLine, notificationText, quickOpen, runCommand } from './support/workbench';
+import { acceptQuickPick, goToLine, notificationText, quickOpen, runCommand } from './support/workbench';
 
 /** The editor-tab panel's document (not the bottom view's, whose frame says `purpose=webviewView`). */
 function panelDocument(page: Page): FrameLocator {
@@ -21,10 +21,7 @@ describe('Loss Lens panel', () => {
     await goToLine(page, 4, 13); // the "summed" object: logits, labels and "reduction": "sum" (selected with its trailing comma)
     await page.keyboard.press('Shift+End');
     await runCommand(page, 'Loss Lens: Compute Loss…');
-    for (const pick of ['cross_entropy', "PyTorch's defaults"]) {
-      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: pick }).first().waitFor();
-      await page.keyboard.press('Enter');
-    }
+    for (const pick of ['cross_entropy', "PyTorch's defaults"]) await acceptQuickPick(page, pick);
     await notificationText(page, 'cross_entropy = 0.63708');
     await page.locator('.notifications-toasts .notification-list-item', { hasText: 'cross_entropy = 0.63708' }).first().locator('.monaco-button', { hasText: 'Open in Panel' }).click();
     const frame = panelDocument(page);

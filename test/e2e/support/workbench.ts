@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { screenshotsDir } from './paths';
+import { step } from './steps';
 
 /** Waits for the workbench and, if given, for a file to be listed in the explorer. */
 export async function waitForWorkbench(page: Page, explorerFile?: string, timeout = 60_000): Promise<void> {
@@ -28,29 +29,78 @@ async function openQuickInput(page: Page, key: string): Promise<Locator> {
       return input;
     } catch (err) {
       if (i >= 3) throw err;
+      step(`${key} opened no quick input: focus moved back to the workbench, ${key} again`);
       await page.evaluate('document.activeElement && document.activeElement.blur()');
     }
   }
 }
 
+/** What tells one quick input from the next: its text box's label (it names the title) and value, and the focused row. */
+interface PickSeen {
+  label: string | null;
+  value: string;
+  row?: { source: string; flags: string };
+}
+
 /**
- * Presses Enter until `gone` is hidden: a quick input can show its row before it takes keys, and
- * then the first Enter is lost (seen under load). At most `tries` presses, `ms` apart.
+ * Runs in the page: true once the quick input `seen` describes is done with — the widget hidden,
+ * another one in its place (a new label or value), or the focused row no longer the one accepted.
  */
-export async function enterUntilHidden(page: Page, gone: Locator, tries = 3, ms = 5_000): Promise<void> {
+function pickDone(seen: PickSeen): boolean {
+  // The page's DOM, typed as far as used here (the test build has no DOM library).
+  interface Node {
+    getClientRects(): { length: number };
+    querySelector(selector: string): Node | null;
+    getAttribute(name: string): string | null;
+    textContent: string | null;
+    value?: string;
+  }
+  const widget = (globalThis as unknown as { document: Node }).document.querySelector('.quick-input-widget');
+  if (!widget || widget.getClientRects().length === 0) return true;
+  const input = widget.querySelector('input');
+  if (!input || input.getAttribute('aria-label') !== seen.label || input.value !== seen.value) return true;
+  if (!seen.row) return false;
+  const row = widget.querySelector('.quick-input-list .monaco-list-row.focused');
+  return !row || !new RegExp(seen.row.source, seen.row.flags).test((row.textContent ?? '').replace(/\s+/g, ' '));
+}
+
+/** `text` as a RegExp matching the way playwright's hasText does (a case-insensitive substring). */
+function rowPattern(text: string | RegExp): { source: string; flags: string } {
+  if (text instanceof RegExp) return { source: text.source, flags: text.flags };
+  return { source: text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), flags: 'i' };
+}
+
+/**
+ * Accepts the open quick input with Enter (`row`: the text of the focused row it accepts; none for
+ * an input box or Go to Line) and waits until it is done with. A quick input can be
+ * shown before its text box has the keyboard, and then Enter is lost: so the text box gets the
+ * focus first, and Enter is pressed again only while the same pick still shows the same focused
+ * row — never blindly after a timeout, which under load accepted the next pick as well.
+ */
+export async function acceptQuickInput(page: Page, row?: string | RegExp, tries = 3): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  const seen: PickSeen = { label: await input.getAttribute('aria-label'), value: await input.inputValue(), row: row === undefined ? undefined : rowPattern(row) };
   for (let i = 1; ; i++) {
+    const focused = (): Promise<boolean> => input.evaluate((el) => el === el.ownerDocument.activeElement).catch(() => false);
+    for (let j = 0; j < 30 && !(await focused()); j++) await page.waitForTimeout(100);
+    if (!(await focused())) {
+      step('the quick input had no keyboard focus after 3 s: focused its text box');
+      await input.focus();
+    }
     await page.keyboard.press('Enter');
     try {
-      await gone.waitFor({ state: 'hidden', timeout: ms });
+      await page.waitForFunction(pickDone, seen, { timeout: 15_000, polling: 100 });
       return;
     } catch (err) {
-      if (i >= tries) throw err;
+      if (i >= tries) throw new Error(`Enter did not accept the quick input "${seen.label}" (${row ?? 'no row'}) after ${tries} presses`);
+      step(`Enter ${i} left the quick input "${seen.label}" as it was for 15 s: Enter again`);
     }
   }
 }
 
 /** Opens a file with Ctrl+P and waits until its tab is active. */
 export async function quickOpen(page: Page, fileName: string): Promise<void> {
+  step(`quickOpen ${fileName}`);
   // A webview taking the focus just after a click closes the quick input again: then start over.
   for (let i = 1; ; i++) {
     try {
@@ -61,31 +111,35 @@ export async function quickOpen(page: Page, fileName: string): Promise<void> {
       break;
     } catch (err) {
       if (i >= 3) throw err;
+      step(`quickOpen ${fileName}: the quick input closed or did not filter (${(err as Error).message.split('\n')[0]}); again`);
       await page.keyboard.press('Escape');
     }
   }
-  await page.keyboard.press('Enter');
+  await acceptQuickInput(page, fileName);
   await page.locator('.tabs-container .tab.active', { hasText: fileName }).first().waitFor(); // active in each group that shows it
 }
 
 /** Runs a command by its palette title (e.g. `Loss Lens: Open Panel`) through F1. */
 export async function runCommand(page: Page, title: string): Promise<void> {
+  step(`runCommand ${title}`);
   const input = await openQuickInput(page, 'F1');
   await input.fill(`>${title}`); // fill replaces the prefilled '>'
   await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).waitFor();
-  await enterUntilHidden(page, page.locator('.quick-input-widget'));
+  await acceptQuickInput(page, title);
 }
 
 /** Moves the cursor with Ctrl+G to `line:column` (1-based) in the focused editor. */
 export async function goToLine(page: Page, line: number, column: number): Promise<void> {
+  step(`goToLine ${line}:${column}`);
   const input = await openQuickInput(page, 'Control+G');
   await input.fill(`:${line}:${column}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: `line ${line}` }).first().waitFor();
-  await enterUntilHidden(page, page.locator('.quick-input-widget'));
+  await acceptQuickInput(page);
 }
 
 /** The text of a notification toast containing `text`, once shown. */
 export async function notificationText(page: Page, text: string | RegExp): Promise<string> {
+  step(`notificationText ${text}`);
   const toast = page.locator('.notifications-toasts .notification-list-item-message', { hasText: text }).first();
   await toast.waitFor();
   return (await toast.textContent()) ?? '';
@@ -136,6 +190,7 @@ export function panelFrame(page: Page, extensionId = 'loss-lens.loss-lens'): Fra
 
 /** Clicks `button` on the notification toast that shows `text`. */
 export async function clickNotificationButton(page: Page, text: string, button: string): Promise<void> {
+  step(`clickNotificationButton ${text} → ${button}`);
   const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first();
   await toast.locator('.monaco-button', { hasText: button }).click();
 }
@@ -155,6 +210,7 @@ export async function openClassificationInPanel(page: Page): Promise<FrameLocato
   await acceptQuickPick(page, "PyTorch's defaults");
   await notificationText(page, 'cross_entropy = 0.31854');
   await clickNotificationButton(page, 'cross_entropy = 0.31854', 'Open in Panel');
+  step('openClassificationInPanel: wait for the panel title 0.31854');
   const frame = panelFrame(page);
   await frame.locator('#title', { hasText: '0.31854' }).waitFor();
   return frame;
@@ -197,7 +253,8 @@ export async function acceptQuickPick(page: Page, text: string | RegExp, filter 
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   if (filter && typeof text === 'string') await input.fill(text);
+  step(`acceptQuickPick ${text}`);
   const row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: text }).first();
   await row.waitFor();
-  await enterUntilHidden(page, row);
+  await acceptQuickInput(page, text);
 }
