@@ -11,7 +11,7 @@ import { lossBreakdown } from '../../src/engine/breakdown';
 import { registry } from '../../src/engine/registry';
 import { tensor } from '../../src/engine/tensor';
 import { session } from './support/session';
-import { step } from './support/steps';
+import { retried, step } from './support/steps';
 import { acceptQuickPick, clickNotificationButton, notificationText, openClassificationInPanel, panelFrame, quickOpen, runCommand, screenshot, screenshotEveryStep } from './support/workbench';
 
 const EXTENSION = 'loss-lens.loss-lens';
@@ -46,6 +46,7 @@ async function runDevCommand(page: Page, title: string): Promise<void> {
       return;
     } catch (err) {
       if (attempt >= 4) throw err;
+      retried(`${title} is not in the palette yet (Loss Lens still activating?): again`);
       await page.keyboard.press('Escape');
       await page.waitForTimeout(1_000);
     }

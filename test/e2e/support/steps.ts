@@ -27,6 +27,12 @@ export function step(what: string): void {
   steps.push({ at: Date.now(), what });
 }
 
+/** Records a retry or a workaround as a step and prints it at once, so passing runs show how often they happen too. */
+export function retried(what: string): void {
+  step(what);
+  console.log(`      (retried: ${what})`);
+}
+
 /** Starts the record of a new test; any earlier test still running can no longer take a step. */
 export function resetSteps(): void {
   current++;

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { screenshotsDir } from './paths';
-import { step } from './steps';
+import { retried, step } from './steps';
 
 /** Waits for the workbench and, if given, for a file to be listed in the explorer. */
 export async function waitForWorkbench(page: Page, explorerFile?: string, timeout = 60_000): Promise<void> {
@@ -29,7 +29,7 @@ async function openQuickInput(page: Page, key: string): Promise<Locator> {
       return input;
     } catch (err) {
       if (i >= 3) throw err;
-      step(`${key} opened no quick input: focus moved back to the workbench, ${key} again`);
+      retried(`${key} opened no quick input: focus moved back to the workbench, ${key} again`);
       await page.evaluate('document.activeElement && document.activeElement.blur()');
     }
   }
@@ -84,7 +84,7 @@ export async function acceptQuickInput(page: Page, row?: string | RegExp, tries 
     const focused = (): Promise<boolean> => input.evaluate((el) => el === el.ownerDocument.activeElement).catch(() => false);
     for (let j = 0; j < 30 && !(await focused()); j++) await page.waitForTimeout(100);
     if (!(await focused())) {
-      step('the quick input had no keyboard focus after 3 s: focused its text box');
+      retried('the quick input had no keyboard focus after 3 s: focused its text box');
       await input.focus();
     }
     await page.keyboard.press('Enter');
@@ -93,7 +93,7 @@ export async function acceptQuickInput(page: Page, row?: string | RegExp, tries 
       return;
     } catch (err) {
       if (i >= tries) throw new Error(`Enter did not accept the quick input "${seen.label}" (${row ?? 'no row'}) after ${tries} presses`);
-      step(`Enter ${i} left the quick input "${seen.label}" as it was for 15 s: Enter again`);
+      retried(`Enter ${i} left the quick input "${seen.label}" as it was for 15 s: Enter again`);
     }
   }
 }
@@ -111,7 +111,7 @@ export async function quickOpen(page: Page, fileName: string): Promise<void> {
       break;
     } catch (err) {
       if (i >= 3) throw err;
-      step(`quickOpen ${fileName}: the quick input closed or did not filter (${(err as Error).message.split('\n')[0]}); again`);
+      retried(`quickOpen ${fileName}: the quick input closed or did not filter (${(err as Error).message.split('\n')[0]}); again`);
       await page.keyboard.press('Escape');
     }
   }
@@ -170,6 +170,7 @@ export async function hoverToken(page: Page, lineText: string, token: RegExp, ex
       return text;
     } catch (err) {
       if (attempt >= 3) throw err;
+      retried(`no hover with ${expect} on ${token} after 5 s: mouse away and back`);
       await page.mouse.move(5, 5);
     }
   }
