@@ -251,10 +251,10 @@ export async function resetWorkbench(page: Page): Promise<void> {
 
 /** Picks the focused row of the open quick pick that shows `text` (typing it first when `filter`) with Enter. */
 export async function acceptQuickPick(page: Page, text: string | RegExp, filter = false): Promise<void> {
+  step(`acceptQuickPick ${text}`); // first, so a wait for the pick to open is this step's
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   if (filter && typeof text === 'string') await input.fill(text);
-  step(`acceptQuickPick ${text}`);
   const row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: text }).first();
   await row.waitFor();
   await acceptQuickInput(page, text);
