@@ -9,21 +9,11 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { repoRoot } from './support/paths';
 import { session } from './support/session';
-import { acceptQuickInput, goToLine, runCommand, screenshot, screenshotEveryStep, webviewFrame } from './support/workbench';
+import { acceptQuickInput, goToLine, quickOpen, runCommand, screenshot, screenshotEveryStep, webviewFrame } from './support/workbench';
 
 const program = join(repoRoot, 'test', 'fixtures', 'debug', 'train.py');
 const breakpointLine = readFileSync(program, 'utf8').split('\n').findIndex((l) => l.includes('# BREAKPOINT')) + 1;
 
-/** Opens a file outside the workspace by typing its absolute path into Quick Open. */
-async function openAbsolute(page: Page, path: string, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(path);
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).waitFor();
-  await acceptQuickInput(page, name);
-  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
-}
 
 
 /**
@@ -33,7 +23,7 @@ async function openAbsolute(page: Page, path: string, name: string): Promise<voi
  */
 async function setBreakpoint(page: Page, line: number): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    await openAbsolute(page, program, 'train.py');
+    await quickOpen(page, 'train.py', program); // outside the workspace: by its absolute path
     await goToLine(page, line, 5);
     const lineNumber = page.locator('.editor-instance .line-numbers', { hasText: new RegExp(`^${line}$`) }).first();
     const box = await lineNumber.boundingBox();

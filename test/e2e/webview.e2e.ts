@@ -4,14 +4,8 @@
  * (title, status, pipeline table, ECharts' SVG).
  */
 import * as assert from 'node:assert/strict';
-import type { FrameLocator, Page } from 'playwright-core';
 import { session } from './support/session';
-import { acceptQuickPick, goToLine, notificationText, quickOpen, runCommand } from './support/workbench';
-
-/** The editor-tab panel's document (not the bottom view's, whose frame says `purpose=webviewView`). */
-function panelDocument(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready[src*="extensionId=loss-lens.loss-lens"]:not([src*="purpose=webviewView"]):visible').first().frameLocator('iframe#active-frame');
-}
+import { acceptQuickPick, clickNotificationButton, goToLine, notificationText, panelFrame, quickOpen, runCommand } from './support/workbench';
 
 describe('Loss Lens panel', () => {
   it('shows a Compute Loss… report computed in the host, as text, a pipeline table and SVG charts, inside the webview', async () => {
@@ -23,8 +17,8 @@ describe('Loss Lens panel', () => {
     await runCommand(page, 'Loss Lens: Compute Loss…');
     for (const pick of ['cross_entropy', "PyTorch's defaults"]) await acceptQuickPick(page, pick);
     await notificationText(page, 'cross_entropy = 0.63708');
-    await page.locator('.notifications-toasts .notification-list-item', { hasText: 'cross_entropy = 0.63708' }).first().locator('.monaco-button', { hasText: 'Open in Panel' }).click();
-    const frame = panelDocument(page);
+    await clickNotificationButton(page, 'cross_entropy = 0.63708', 'Open in Panel');
+    const frame = panelFrame(page);
     const title = frame.locator('#title', { hasText: 'cross_entropy (losses.json)' });
     await title.waitFor();
     // F.cross_entropy(..., reduction='sum') = 0.6370795392983715, computed in the host and rendered by the webview.

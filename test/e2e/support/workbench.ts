@@ -98,14 +98,14 @@ export async function acceptQuickInput(page: Page, row?: string | RegExp, tries 
   }
 }
 
-/** Opens a file with Ctrl+P and waits until its tab is active. */
-export async function quickOpen(page: Page, fileName: string): Promise<void> {
-  step(`quickOpen ${fileName}`);
+/** Opens a file with Ctrl+P (typing `query`: its name, or an absolute path for a file outside the workspace) and waits until its tab is active. */
+export async function quickOpen(page: Page, fileName: string, query = fileName): Promise<void> {
+  step(`quickOpen ${query}`);
   // A webview taking the focus just after a click closes the quick input again: then start over.
   for (let i = 1; ; i++) {
     try {
       const input = await openQuickInput(page, 'Control+P');
-      await input.fill(fileName, { timeout: 5_000 });
+      await input.fill(query, { timeout: 5_000 });
       // Wait for the filter to apply: until then the focused row is the most recent file, not this one.
       await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: fileName }).waitFor({ timeout: 10_000 });
       break;
