@@ -39,18 +39,34 @@ function violations(files: string[], isBad: (spec: string) => boolean): string[]
 }
 
 describe('rooms (import boundaries)', () => {
-  const pure = [...sourcesUnder('src/engine'), ...sourcesUnder('src/parsers')];
+  const pure = [...sourcesUnder('src/engine'), ...sourcesUnder('src/parsers'), ...sourcesUnder('src/interpreter'), ...sourcesUnder('src/analysis')];
 
   it('finds the engine sources it checks', () => {
     assert.ok(pure.some((f) => f.endsWith('registry.ts')), 'src/engine/registry.ts not found: the scan looks in the wrong place');
   });
 
-  it('src/engine and src/parsers import no vscode and no Node built-ins', () => {
+  it('src/engine, src/parsers, src/interpreter and src/analysis import no vscode and no Node built-ins', () => {
     assert.deepStrictEqual(violations(pure, (s) => s === 'vscode' || NODE_BUILTINS.has(s)), []);
   });
 
-  it('src/engine and src/parsers use no DOM globals', () => {
+  it('src/engine, src/parsers, src/interpreter and src/analysis use no DOM globals', () => {
     const bad = pure.filter((f) => DOM_GLOBALS.test(fs.readFileSync(path.join(ROOT, f), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')));
+    assert.deepStrictEqual(bad, []);
+  });
+
+  it('the lower rooms never import the higher ones (engine < parsers < interpreter < analysis)', () => {
+    const order = ['engine', 'parsers', 'interpreter', 'analysis'];
+    const bad: string[] = [];
+    order.forEach((room, i) => {
+      const higher = order.slice(i + 1);
+      for (const f of sourcesUnder(`src/${room}`)) {
+        const text = fs.readFileSync(path.join(ROOT, f), 'utf8');
+        for (const s of specifiersOf(text)) {
+          const target = path.normalize(path.join(path.dirname(f), s));
+          if (s.startsWith('.') && higher.some((h) => target.startsWith(path.join('src', h)))) bad.push(`${f} imports '${s}'`);
+        }
+      }
+    });
     assert.deepStrictEqual(bad, []);
   });
 
