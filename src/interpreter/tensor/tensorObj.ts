@@ -44,6 +44,11 @@ export class TensorObj {
   requiresGrad = false;
   /** The `grad_fn` torch would print (`MulBackward0`), or null for a leaf. */
   gradFn: string | null = null;
+  /**
+   * The device torch would report and print (`cpu`, `cuda:0`). Values are computed on the CPU
+   * whatever it says; it matters for prints (`device='cuda:0'`) and for `is_cuda`.
+   */
+  device = 'cpu';
 
   constructor(
     public storage: Storage,
@@ -129,6 +134,7 @@ export class TensorObj {
   view(shape: readonly number[], strides: readonly number[], offset: number): TensorObj {
     const v = new TensorObj(this.storage, shape, strides, offset, this.dtype, this.lib);
     v.requiresGrad = this.requiresGrad;
+    v.device = this.device;
     return v;
   }
 }
