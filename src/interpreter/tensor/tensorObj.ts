@@ -49,6 +49,11 @@ export class TensorObj {
    * whatever it says; it matters for prints (`device='cuda:0'`) and for `is_cuda`.
    */
   device = 'cpu';
+  /**
+   * Set on a 0-d tensor made from a Python number passed where a Tensor goes (PyTorch's "wrapped
+   * number"): type promotion treats it as a Python scalar of that kind, not as a tensor.
+   */
+  wrappedNumber: 'bool' | 'int' | 'float' | null = null;
 
   constructor(
     public storage: Storage,
