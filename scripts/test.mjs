@@ -9,6 +9,7 @@ const layers = [
   { name: 'unit', present: () => true, cmd: ['npx', 'mocha', '--config', '.mocharc.json'] },
   { name: 'integration', present: () => existsSync('out/test/integration/runOffline.js'), cmd: ['node', 'out/test/integration/runOffline.js'] },
   { name: 'e2e', present: () => existsSync('out/test/e2e/run.js'), cmd: ['node', 'out/test/e2e/run.js'] },
+  { name: 'vsix', present: () => existsSync('out/test/vsix/run.js'), cmd: ['node', 'out/test/vsix/run.js'] },
 ];
 
 const only = process.argv.slice(2);

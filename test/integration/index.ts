@@ -29,11 +29,15 @@ function testFiles(dir: string, suffix: string): string[] {
 
 /** Runs the suites under this folder. Rejects when any test fails, so VS Code exits with 1. */
 export function run(): Promise<void> {
+  // LOSS_LENS_SUITE=bench runs the in-host benchmarks (`*.bench.js`, for `npm run bench`) instead of the tests.
+  return runSuites(__dirname, process.env.LOSS_LENS_SUITE === 'bench' ? '.bench.js' : '.test.js');
+}
+
+/** Runs every `*<suffix>` file under `dir` in this extension host (also the VSIX smoke suite's index). */
+export function runSuites(dir: string, suffix: string): Promise<void> {
   // LOSS_LENS_GREP (inherited through code-server's environment) runs only the matching tests.
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, reporter: 'spec', grep: process.env.LOSS_LENS_GREP || undefined });
-  // LOSS_LENS_SUITE=bench runs the in-host benchmarks (`*.bench.js`, for `npm run bench`) instead of the tests.
-  const suffix = process.env.LOSS_LENS_SUITE === 'bench' ? '.bench.js' : '.test.js';
-  for (const file of testFiles(__dirname, suffix)) mocha.addFile(file);
+  for (const file of testFiles(dir, suffix)) mocha.addFile(file);
   const results: SuiteResults = { passed: 0, failed: 0, pending: 0, failures: [] };
   const save = (): void => {
     const path = process.env.LOSS_LENS_TEST_RESULTS;
