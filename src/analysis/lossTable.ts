@@ -43,6 +43,7 @@ export const LOSS_TABLE: readonly LossEntry[] = [
   { op: 'soft_margin_loss', module: 'SoftMarginLoss', functional: 'soft_margin_loss', library: 'torch', call: ['input', 'target'], options: LEGACY_MEAN },
   { op: 'multilabel_soft_margin_loss', module: 'MultiLabelSoftMarginLoss', functional: 'multilabel_soft_margin_loss', library: 'torch', call: ['input', 'target'], options: ['weight', ...LEGACY_MEAN] },
   { op: 'multi_margin_loss', module: 'MultiMarginLoss', functional: 'multi_margin_loss', library: 'torch', call: ['input', 'target'], options: ['p', 'margin', 'weight', ...LEGACY_MEAN] },
+  { op: 'multilabel_margin_loss', module: 'MultiLabelMarginLoss', functional: 'multilabel_margin_loss', library: 'torch', call: ['input', 'target'], options: LEGACY_MEAN },
   { op: 'cosine_embedding_loss', module: 'CosineEmbeddingLoss', functional: 'cosine_embedding_loss', library: 'torch', call: ['input1', 'input2', 'target'], options: ['margin', ...LEGACY_MEAN] },
   { op: 'ctc_loss', module: 'CTCLoss', functional: 'ctc_loss', library: 'torch', call: ['log_probs', 'targets', 'input_lengths', 'target_lengths'], options: ['blank', 'reduction', 'zero_infinity'] },
   { op: 'label_smoothing_cross_entropy', module: 'LabelSmoothingCrossEntropy', library: 'timm', call: ['input', 'target'], options: ['smoothing'] },

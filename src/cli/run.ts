@@ -125,13 +125,14 @@ export async function runOp(opName: string, argv: readonly string[], io: CliIo):
     given[flag] = parseArgValue(name, spec, text, raw.startsWith('@') ? raw.slice(1) : 'argument');
   }
   // Literals carry no dtype of their own: integers typed for a float argument (logits [[1, 0]])
-  // are floats, and an integer target with the input's exact shape is a probability target.
+  // are floats, and an integer target with the input's exact shape is a probability target
+  // (unless the op takes int64 targets of that shape: multilabel_margin_loss's class indices).
   const input = given.input;
   for (const spec of op.args) {
     const v = given[spec.name];
     if (v === null || typeof v !== 'object' || v.dtype !== 'int64') continue;
     const sameAsInput = spec.role === 'target' && input !== null && typeof input === 'object' && input !== v && formatShape(input.shape) === formatShape(v.shape);
-    if (spec.dtype === 'float' || sameAsInput) given[spec.name] = { ...v, dtype: 'float64' };
+    if (spec.dtype === 'float' || (sameAsInput && spec.dtype !== 'int')) given[spec.name] = { ...v, dtype: 'float64' };
   }
   const args = registry.resolveArgs(name, given);
   const out = op.forward(args);

@@ -18,6 +18,7 @@ export * from './losses/timm';
 export * from './losses/distillation';
 export * from './losses/regression';
 export * from './losses/margin';
+export * from './losses/multilabelMargin';
 export * from './losses/ctc';
 export * from './breakdown';
 export * from './diagnostics';

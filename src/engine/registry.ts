@@ -17,6 +17,7 @@ import { timmOps } from './losses/timm';
 import { distillationOps } from './losses/distillation';
 import { regressionOps } from './losses/regression';
 import { marginOps } from './losses/margin';
+import { multilabelMarginOps } from './losses/multilabelMargin';
 import { sequenceOps } from './losses/ctc';
 
 function describe(v: ArgValue): string {
@@ -135,5 +136,6 @@ export const registry = new OpRegistry([
   ...distillationOps,
   ...regressionOps,
   ...marginOps,
+  ...multilabelMarginOps,
   ...sequenceOps,
 ]);

@@ -60,6 +60,12 @@ describe('cli (loss-lens)', () => {
     assert.ok(Math.abs(JSON.parse(io.out).value - Math.LN2) < 1e-15);
   });
 
+  it('an integer target of the input shape stays class indices for an op that takes them (multilabel_margin_loss)', async () => {
+    const io = fakeIo();
+    assert.strictEqual(await main(['multilabel_margin_loss', '--input', '[[0.1, 0.2, 0.4, 0.8]]', '--target', '[[3, 0, -1, 1]]', '--json'], io), 0);
+    assert.ok(Math.abs(JSON.parse(io.out).value - 0.85) < 1e-15);
+  });
+
   it("shows PyTorch's float32 prints where its formula cancels (seed 004: BCE with logits at ±50)", async () => {
     const io = fakeIo();
     assert.strictEqual(await main(['binary_cross_entropy_with_logits', '--input', 'torch.tensor([50., -50.])', '--target', '[1.0, 0.0]'], io), 0);
