@@ -6,7 +6,8 @@
 /** Text the parsers reject: `message` says what was expected and what was found, `offset` and `length` locate it. */
 export class ParseError extends Error {
   /**
-   * @param message one sentence: what is wrong and what to do, quoting the offending token.
+   * @param message one sentence: what is wrong and what to do, quoting the offending token. Control
+   *   characters in it (a NUL or tab inside a quoted string) are escaped, so a message is always one printable line.
    * @param offset UTF-16 offset of the offending text in the string that was parsed.
    * @param length length of the offending text (0 at the end of the input).
    */
@@ -15,7 +16,7 @@ export class ParseError extends Error {
     readonly offset: number,
     readonly length: number,
   ) {
-    super(message);
+    super(printable(message));
     this.name = 'ParseError';
   }
 }

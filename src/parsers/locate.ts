@@ -9,6 +9,7 @@
  * (`criterion(`, `torch.cat(`), a `{`, or at depth 0 an `=`, `:` or `;` ends it too.
  */
 import { ParseError } from './errors';
+import { MAX_DIMS } from './jsonTensor';
 import { isNameChar } from './lexer';
 import { FormatOption, ParseResult, SourceRange, TensorFormat } from './parseResult';
 import { parseAs, parseTensorText } from './parseTensorText';
@@ -28,6 +29,11 @@ export interface LocateOptions {
   format?: FormatOption;
   /** Most characters scanned each way from the offset. */
   maxScan?: number;
+  /**
+   * Receives the characters the scan examined (added to `chars`), for callers that budget their
+   * work; the parse of the span found is not counted. At most about `4 × maxScan` per call.
+   */
+  meter?: { chars: number };
 }
 
 /** The tensor span around an offset, parsed. */
@@ -75,14 +81,23 @@ export function locateTensor(text: string, offset: number, options: LocateOption
   const openers: Opener[] = [];
   let depth = 0;
   let truncated = false;
+  let examined = 0;
+  /** The last newline before the line being scanned (-1 for none), found once per line. */
+  let lineStart = Number.POSITIVE_INFINITY;
   let i = from - 1;
   for (; i >= low; i--) {
+    examined++;
     const c = text.charCodeAt(i);
     if (c === 93 || c === 41) depth++;
     else if (c === 91 || c === 40) {
       if (depth > 0) {
         depth--;
         continue;
+      }
+      if (openers.length > MAX_DIMS) {
+        // More unclosed brackets than a tensor has dims: anything further out is not a tensor.
+        truncated = true;
+        break;
       }
       if (c === 91) {
         openers.push({ pos: i, start: i });
@@ -96,10 +111,18 @@ export function locateTensor(text: string, offset: number, options: LocateOption
       if (TENSOR_CALLS.test(callee.name)) openers.push({ pos: i, start: callee.start, call: callee.name });
       break;
     } else if (c === 34 || c === 39) {
-      // Skip a quoted string on the same line, so brackets in it do not count.
-      const q = text.lastIndexOf(text[i], i - 1);
-      const nl = text.lastIndexOf('\n', i - 1);
-      if (q > nl && q >= low) i = q;
+      // Skip a quoted string on the same line, so brackets in it do not count. The line's start is
+      // looked up once per line, and the search for the opening quote stops there: a quote with no
+      // partner costs one pass over its line, and there is at most one such quote of each kind per
+      // line (a second one would be its partner), so the scan stays linear.
+      if (lineStart >= i) {
+        lineStart = Math.max(low - 1, text.lastIndexOf('\n', i - 1));
+        examined += i - lineStart;
+      }
+      let q = i - 1;
+      while (q > lineStart && text.charCodeAt(q) !== c) q--;
+      examined += i - q;
+      if (q > lineStart) i = q;
     } else if (depth === 0 && openers.length > 0 && (c === 123 || c === 61 || c === 58 || c === 59)) {
       if (c === 61 && (text[i - 1] === '=' || text[i - 1] === '!' || text[i - 1] === '<' || text[i - 1] === '>' || text[i + 1] === '=')) continue;
       break;
@@ -107,10 +130,13 @@ export function locateTensor(text: string, offset: number, options: LocateOption
   }
   if (i < low && low > 0) truncated = true;
   const high = Math.min(text.length, from + maxScan);
+  const closers = matchAllForward(text, openers, high);
+  examined += closers.examined;
+  if (options.meter) options.meter.chars += examined;
   // Outermost first; fall back inward when a closer lies beyond the bound.
   for (let k = openers.length - 1; k >= 0; k--) {
     const o = openers[k];
-    let close = matchForward(text, o.pos, high);
+    let close = closers.at[k];
     if (close < 0) {
       truncated = true;
       continue;
@@ -160,9 +186,61 @@ function calleeBefore(text: string, paren: number): { name: string; start: numbe
   return { name, start: j + 1 };
 }
 
+/**
+ * The closers of all `openers` (innermost first, as the outward scan found them) in one forward pass
+ * from the outermost: `at[k]` is the offset of the bracket closing `openers[k]`, or -1 when it lies
+ * at or beyond `high`. Brackets of every kind nest; strings are skipped as in {@link matchForward}.
+ * One pass, not one per opener: a log of 64 KB of `[` has 64 K openers.
+ */
+function matchAllForward(text: string, openers: readonly Opener[], high: number): { at: number[]; examined: number } {
+  const at = openers.map(() => -1);
+  if (openers.length === 0) return { at, examined: 0 };
+  /** Depth just before each waiting opener was entered, innermost on top. */
+  const waiting: { k: number; depth: number }[] = [];
+  let next = openers.length - 1;
+  let depth = 0;
+  let nl = -1;
+  let i = openers[next].pos;
+  const first = i;
+  for (; i < high; i++) {
+    const c = text.charCodeAt(i);
+    if (next >= 0 && i === openers[next].pos) {
+      waiting.push({ k: next, depth });
+      next--;
+    }
+    if (c === 91 || c === 40 || c === 123) depth++;
+    else if (c === 93 || c === 41 || c === 125) {
+      depth--;
+      while (waiting.length > 0 && waiting[waiting.length - 1].depth === depth) at[(waiting.pop() as { k: number }).k] = i;
+      if (waiting.length === 0 && next < 0) break;
+    } else if (c === 34 || c === 39) {
+      const q = stringEnd(text, i, high, nl);
+      nl = q.nl;
+      if (q.end >= 0) i = q.end;
+    }
+  }
+  return { at, examined: i - first };
+}
+
+/**
+ * The closing quote of the string opened at `i` on the same line, or -1; `nl` is the next newline
+ * found so far (reused while it lies ahead, so a long line is searched for its end once).
+ */
+function stringEnd(text: string, i: number, high: number, nl: number): { end: number; nl: number } {
+  if (nl <= i) {
+    nl = text.indexOf('\n', i + 1);
+    if (nl < 0 || nl > high) nl = high;
+  }
+  const quote = text.charCodeAt(i);
+  let q = i + 1;
+  while (q < nl && text.charCodeAt(q) !== quote) q++;
+  return { end: q < nl ? q : -1, nl };
+}
+
 /** Offset of the bracket closing the opener at `pos`, or -1 before `high`. Strings are skipped. */
 function matchForward(text: string, pos: number, high: number): number {
   let depth = 0;
+  let nl = -1;
   for (let i = pos; i < high; i++) {
     const c = text.charCodeAt(i);
     if (c === 91 || c === 40 || c === 123) depth++;
@@ -170,9 +248,9 @@ function matchForward(text: string, pos: number, high: number): number {
       depth--;
       if (depth === 0) return i;
     } else if (c === 34 || c === 39) {
-      const q = text.indexOf(text[i], i + 1);
-      const nl = text.indexOf('\n', i + 1);
-      if (q >= 0 && (nl < 0 || q < nl)) i = q;
+      const q = stringEnd(text, i, high, nl);
+      nl = q.nl;
+      if (q.end >= 0) i = q.end;
     }
   }
   return -1;

@@ -241,12 +241,33 @@ export class PyParser {
     while (this.isOp('+') || this.isOp('-')) {
       const op = this.lex.text;
       const opStart = this.lex.start;
+      if (this.seqDepth > 0 && left.k === 'num' && this.looksLikeSignedValue(opStart)) {
+        throw new ParseError(
+          `'${this.text.slice(left.start, Math.min(this.text.length, opStart + 24)).split(/[\s,\]\)]/, 1)[0]} ${this.text.slice(opStart).match(/^[-+][0-9.eE+-]*/)?.[0] ?? op}' is ambiguous: ` +
+            `NumPy prints a row as values separated by spaces, Python reads '${op}' as arithmetic. ` +
+            `Add a comma between the values, or read the text as a printed repr.`,
+          opStart,
+          1,
+        );
+      }
       this.lex.next();
       const right = this.term();
       left = this.arith(op, left, right, opStart);
     }
     this.depth--;
     return left;
+  }
+
+  /**
+   * True when the `+`/`-` at `opStart` has whitespace before it and a digit right after it, as in
+   * `[ 0.5 -1.5]`: NumPy's print of a row, which Python would read as a subtraction. Inside a
+   * list such text is never taken as arithmetic (a wrong number); `1 - 2` and `1-2` still are.
+   */
+  private looksLikeSignedValue(opStart: number): boolean {
+    const before = this.text.charCodeAt(opStart - 1);
+    const after = this.text.charCodeAt(opStart + 1);
+    const space = before === 32 || before === 9 || before === 10 || before === 13;
+    return space && ((after >= 48 && after <= 57) || after === 46);
   }
 
   private term(): Val {

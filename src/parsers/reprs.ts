@@ -40,7 +40,7 @@ export function parseReprs(text: string, start = 0, end = text.length): TensorVa
   if (out.length > 0) return out;
   const i = skipSpace(text, start, end);
   const c = text[i];
-  if (c === '[' || c === '(' || c === '-' || c === '+' || c === '.' || (c >= '0' && c <= '9') || text.startsWith('nan', i) || text.startsWith('inf', i)) {
+  if (c === '[' || c === '(' || c === '-' || c === '+' || c === '.' || (c >= '0' && c <= '9') || text.startsWith('nan', i) || text.startsWith('inf', i) || /^(?:True|False)\b/.test(text.slice(i, i + 6))) {
     const p = new PyParser(text, i, end, { repr: true });
     return [valueToTensor(p, p.parseWhole(), 'float64')];
   }
