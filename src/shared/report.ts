@@ -139,7 +139,9 @@ export interface JsView {
   readonly distributions: Float64Array;
   readonly mixture: Float64Array;
   readonly klToMixture: Float64Array;
-  /** JS = mean_i KL(P_i‖M) (times alpha for jsd_cross_entropy's term). */
+  /** The divergence JS = mean_i KL(P_i‖M), whatever it weighs in the loss. */
+  readonly divergence: number;
+  /** The JS term of the loss: divergence × scale (for jsd_cross_entropy, alpha × JS; 0 at alpha = 0). */
   readonly js: number;
   /** The scale of the JS term in the loss (alpha for jsd_cross_entropy, 1 otherwise). */
   readonly scale: number;
@@ -147,7 +149,7 @@ export interface JsView {
   readonly perturbed: number;
   readonly perturbFrom: number;
   readonly perturbTo: number;
-  /** The change of the logits (x) and the JS term at each (y), as in the seed notebook's plot. */
+  /** The change of the logits (x) and the divergence JS at each (y), unscaled by alpha so alpha = 0 still shows it. */
   readonly curveX: Float64Array;
   readonly curveY: Float64Array;
 }
@@ -815,7 +817,8 @@ export class ReportBuilder {
    * The JS view of row `r`: for jsd_cross_entropy the softmax of the row in each of the k splits;
    * otherwise the two distributions p (target) and q (prediction). The curve perturbs the last
    * distribution's logits by t·(e_to − e_from), t from −1 to 1 in steps of 0.1, as the seed notebook
-   * does with `deltas`, and evaluates the JS term with the engine at each t.
+   * does with `deltas`, and evaluates the divergence with the engine at each t (for jsd_cross_entropy
+   * the term at alpha = 1, so the curve does not collapse to 0 when the loss gives it no weight).
    */
   private jsView(view: View, r: number, shown: readonly number[], q: ArrayLike<number>, p: ArrayLike<number>): JsView | null {
     const C = view.classes;
@@ -835,7 +838,7 @@ export class ReportBuilder {
       evaluate = (rowsLogits) => {
         const input: Tensor = { shape: [s, C], data: concat(rowsLogits), dtype: 'float64' };
         const a = { ...this.args, input, target };
-        const full = (registry.call('jsd_cross_entropy', a) as Tensor).data[0];
+        const full = (registry.call('jsd_cross_entropy', { ...a, alpha: 1 }) as Tensor).data[0];
         const ceOnly = (registry.call('jsd_cross_entropy', { ...a, alpha: 0 }) as Tensor).data[0];
         return full - ceOnly;
       };
@@ -880,9 +883,9 @@ export class ReportBuilder {
     }
     const distributions = new Float64Array(k * shown.length);
     dists.forEach((d, i) => shown.forEach((c, j) => (distributions[i * shown.length + j] = d[c])));
-    let js = 0;
-    for (const v of klToMixture) js += v / k;
-    return { names, distributions, mixture: Float64Array.from(shown, (c) => mixture[c]), klToMixture, js: js * scale, scale, perturbed: k - 1, perturbFrom: from, perturbTo: to, curveX, curveY };
+    let divergence = 0;
+    for (const v of klToMixture) divergence += v / k;
+    return { names, distributions, mixture: Float64Array.from(shown, (c) => mixture[c]), klToMixture, divergence, js: divergence * scale, scale, perturbed: k - 1, perturbFrom: from, perturbTo: to, curveX, curveY };
   }
 }
 

@@ -305,8 +305,8 @@ describe('Loss Lens panel (UI)', () => {
             await frame.locator(`[data-view="${name}"]`).screenshot({ path: file });
           }
           if (names.includes('js-curve')) {
-            // The y-axis name and the legend both say "JS term": they must not overlap.
-            const boxes = await frame.locator('[data-view="js-curve"] svg text', { hasText: /^JS term$/ }).evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ l: r.left, t: r.top, r: r.right, b: r.bottom })));
+            // The y-axis name and the legend both say "JS": they must not overlap.
+            const boxes = await frame.locator('[data-view="js-curve"] svg text', { hasText: /^JS$/ }).evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ l: r.left, t: r.top, r: r.right, b: r.bottom })));
             assert.equal(boxes.length, 2, JSON.stringify(boxes));
             const [a, b] = boxes;
             assert.ok(a.r <= b.l || b.r <= a.l || a.b <= b.t || b.b <= a.t, `the y-axis name overlaps the legend: ${JSON.stringify(boxes)}`);

@@ -281,14 +281,14 @@ export function jsView(d: RowDetail, p: Palette): ViewSection[] {
   const { section: s, chart } = section(
     'js',
     `Row ${d.row}: Jensen–Shannon of ${k} distributions`,
-    `M is their mixture; JS = (1/k) Σ KL(P_i‖M) = ${fmt(js.js / js.scale)}${js.scale !== 1 ? `, times alpha = ${fmt(js.scale)} in the loss: ${fmt(js.js)}` : ''}. ` +
+    `M is their mixture; JS = (1/k) Σ KL(P_i‖M) = ${fmt(js.divergence)}${js.scale !== 1 ? `, times alpha = ${fmt(js.scale)} in the loss: ${fmt(js.js)}` : ''}. ` +
       js.names.map((name, i) => `KL(${name}‖M) = ${fmt(js.klToMixture[i])}`).join('; ') + '.',
   );
   const names = Array.from(d.classes, (c) => String(c));
   const { section: s2, chart: chart2 } = section(
     'js-curve',
-    'The JS term as one prediction moves',
-    `The logits of "${js.names[js.perturbed]}" shifted by t from class ${js.perturbFrom} to class ${js.perturbTo} (t from −1 to 1), as in the seed notebook's plot.`,
+    'JS as one prediction moves',
+    `JS when the logits of "${js.names[js.perturbed]}" shift by t from class ${js.perturbFrom} to class ${js.perturbTo} (t from −1 to 1)${js.scale !== 1 ? `; the loss adds alpha = ${fmt(js.scale)} times this` : ''}.`,
   );
   return [
     {
@@ -314,8 +314,8 @@ export function jsView(d: RowDetail, p: Palette): ViewSection[] {
           xAxis: axis(p, { type: 'value', name: 'change in output', nameLocation: 'middle', nameGap: 26, min: -1, max: 1 }),
           // The x range crosses 0, where ECharts would draw the y axis (and put its name under the
           // legend): keep the axis at the left edge and its name along it.
-          yAxis: axis(p, { type: 'value', name: 'JS term', nameLocation: 'middle', nameRotate: 90, nameGap: 38, axisLine: { onZero: false, lineStyle: { color: p.muted } } }),
-          series: [{ name: 'JS term', type: 'line', data: Array.from(js.curveX, (x, i) => [x, js.curveY[i]]), lineStyle: { color: p.purple }, itemStyle: { color: p.purple } }],
+          yAxis: axis(p, { type: 'value', name: 'JS', nameLocation: 'middle', nameRotate: 90, nameGap: 38, axisLine: { onZero: false, lineStyle: { color: p.muted } } }),
+          series: [{ name: 'JS', type: 'line', data: Array.from(js.curveX, (x, i) => [x, js.curveY[i]]), lineStyle: { color: p.purple }, itemStyle: { color: p.purple } }],
         }),
     },
   ];

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { lossBreakdown } from '../../../src/engine/breakdown';
 import { registry } from '../../../src/engine/registry';
 import { tensor, type Tensor } from '../../../src/engine/tensor';
@@ -77,7 +79,28 @@ describe('report model', () => {
     assert.ok(js.curveY[0] > 0 && js.curveY[20] > 0);
     close(js.curveX[0], -1);
     const klMean = [...js.klToMixture].reduce((a, b) => a + b, 0) / 3;
+    close(js.divergence, klMean);
     close(js.js, klMean * 12);
+  });
+
+  it('Jensen–Shannon at alpha = 0 (seed 002, first cell): the divergence is PyTorch\'s, the loss term 0, the curve not flat', () => {
+    // Vendored from test/fixtures/panel/generate.py (torch 1.13).
+    const expected = JSON.parse(readFileSync(path.resolve(__dirname, '../../../../test/fixtures/panel/expected.json'), 'utf8')) as { js: { id: string; input: { shape: number[]; data: number[] }; num_splits: number; divergence: number }[] };
+    for (const c of expected.js) {
+      const input = tensor(c.input.shape, c.input.data);
+      for (const alpha of [0, 12]) {
+        const r = buildReport({ op: 'jsd_cross_entropy', args: { input, target: tensor([1], [0], 'int64'), num_splits: c.num_splits, smoothing: 0, alpha } });
+        const js = r.selected!.js!;
+        assert.ok(Number.isFinite(js.divergence), `${c.id} alpha=${alpha}: JS = ${js.divergence}`);
+        close(js.divergence, c.divergence, 1e-9);
+        close(js.js, alpha * c.divergence, 1e-8);
+        assert.equal(js.scale, alpha);
+        // The curve is the divergence, whatever alpha weighs it with: it is the same at both alphas.
+        assert.ok(js.curveY.every((v) => Number.isFinite(v)));
+        assert.ok(Math.max(...js.curveY) > 1e-3, `${c.id} alpha=${alpha}: the curve is flat`);
+        close(js.curveY[10], c.divergence, 1e-9);
+      }
+    }
   });
 
   it('binary_cross_entropy_with_logits: element losses from the engine, q = sigmoid(x)', () => {
