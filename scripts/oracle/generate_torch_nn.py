@@ -29,7 +29,10 @@ import torch
 import torch.nn.functional as F
 
 RTOL, ATOL = 1e-5, 1e-6
-SMALL = 64  # grad_f32 only for inputs up to this many elements
+SMALL = 64
+# A number argument of +inf (triplet_margin_loss's p): JSON has no literal for it, so it is
+# written as 1e309, which JSON.parse and json.loads both read as infinity.
+INF = "__inf__"  # grad_f32 only for inputs up to this many elements
 
 DISTANCES = {
     "pairwise": None,
@@ -114,7 +117,7 @@ class Case:
     def build(self):
         case = {"id": self.id, "op": self.op, "dtype": "float32", "args": {}}
         for k, v in self.args.items():
-            case["args"][k] = wire(v) if isinstance(v, torch.Tensor) else v
+            case["args"][k] = wire(v) if isinstance(v, torch.Tensor) else (INF if isinstance(v, float) and math.isinf(v) and v > 0 else v)
         try:
             args64, out64, warned = self.run(torch.float64)
         except (RuntimeError, ValueError, IndexError) as e:
@@ -194,7 +197,6 @@ def multilabel_margin_cases():
     add("edge/scalar/000", torch.tensor(0.5), torch.tensor(0), "none", "0-d input: one class, and it is the target")
     add("edge/scalar/001", torch.tensor(-0.5), torch.tensor(-1), "mean")
     add("edge/1d_none/000", f32(rng, (5,)), torch.tensor([4, 1, -1, 0, 0]), "none", "a [C] input gives a 0-d output")
-    add("edge/empty_batch/sum/000", torch.zeros(0, 4), torch.zeros(0, 4, dtype=torch.int64), "sum")
     add("edge/large/000", f32(rng, (3, 5), 1e4), mlm_target(rng, 3, 5), "none")
     add("edge/inf/000", torch.tensor([[float("inf"), 0.0, 1.0], [0.5, float("-inf"), 2.0]]), torch.tensor([[1, -1, 0], [1, 2, -1]]), "none")
     add("edge/nan/000", torch.tensor([[float("nan"), 0.0, 1.0], [0.5, float("nan"), 2.0]]), torch.tensor([[1, -1, 0], [0, 2, -1]]), "none", "a NaN hinge fails the kernel's z > 0 and adds nothing")
@@ -211,19 +213,130 @@ def multilabel_margin_cases():
 
 
 def multilabel_margin_extra():
-    """Where PyTorch's answer is garbage, FORMAT.md decides."""
+    """An empty batch: PyTorch 1.13 returns an uninitialised value for both 'mean' and 'sum'
+    (it varies from run to run), so FORMAT.md decides: a mean over nothing is nan, a sum 0."""
     op = "multilabel_margin_loss"
-    return [{
-        "id": f"{op}/edge/empty_batch/mean/000", "op": op, "dtype": "float32",
-        "args": {"input": wire(torch.zeros(0, 4)), "target": wire(torch.zeros(0, 4, dtype=torch.int64)), "reduction": "mean"},
-        "expect": {"output": {"dtype": "float64", "shape": [], "data": ["nan"]}},
-        "tol": {"rtol": RTOL, "atol": ATOL},
-        "note": "PyTorch 1.13 returns an uninitialised value for an empty batch's mean; FORMAT.md: a mean over zero elements is nan",
-    }]
+    out = []
+    for reduction, value in (("mean", "nan"), ("sum", 0.0)):
+        out.append({
+            "id": f"{op}/edge/empty_batch/{reduction}/000", "op": op, "dtype": "float32",
+            "args": {"input": wire(torch.zeros(0, 4)), "target": wire(torch.zeros(0, 4, dtype=torch.int64)), "reduction": reduction},
+            "expect": {"output": {"dtype": "float64", "shape": [], "data": [value]}, "grad": {"input": {"dtype": "float64", "shape": [0, 4], "data": []}}},
+            "tol": {"rtol": RTOL, "atol": ATOL},
+            "note": f"PyTorch 1.13 returns an uninitialised value for an empty batch; FORMAT.md: a {reduction} over zero elements is {value}",
+        })
+    return out
+
+
+# --- triplet losses ------------------------------------------------------------------------
+
+def triplet_inputs(rng, shapes, scale=1.0):
+    return [f32(rng, s, scale) for s in shapes]
+
+
+def triplet_margin_cases():
+    op = "triplet_margin_loss"
+    rng = np.random.default_rng(13002)
+    fn = lambda anchor, positive, negative, margin, p, eps, swap, reduction: F.triplet_margin_loss(anchor, positive, negative, margin=margin, p=p, eps=eps, swap=swap, reduction=reduction)
+    cases = []
+
+    def add(cid, a, pos, neg, margin=1.0, p=2.0, eps=1e-6, swap=False, reduction="mean", note=None):
+        args = {"anchor": a, "positive": pos, "negative": neg, "margin": margin, "p": p, "eps": eps, "swap": swap, "reduction": reduction}
+        cases.append(Case(op, f"{op}/{cid}", fn, args, ["anchor", "positive", "negative"], note, rng))
+
+    add("hand/000", torch.tensor([[0.0, 0.0]]), torch.tensor([[3.0, 4.0]]), torch.tensor([[6.0, 8.0]]), reduction="none",
+        note="d(a, p) = |(-3, -4) + 1e-6| ~ 5, d(a, n) ~ 10: max(0, 1 + 5 - 10) = 0")
+    add("hand/001", torch.tensor([[0.0, 0.0]]), torch.tensor([[6.0, 8.0]]), torch.tensor([[3.0, 4.0]]), reduction="none", note="the negative is nearer: 1 + 10 - 5 ~ 6")
+    add("hand/identical/000", torch.tensor([[1.0, 2.0]]), torch.tensor([[1.0, 2.0]]), torch.tensor([[1.0, 2.0]]), reduction="none",
+        note="all equal: both distances are |eps| = 1e-6*sqrt(2), the loss is the margin")
+    add("hand/swap_tie/000", torch.tensor([[1.0, 2.0]]), torch.tensor([[1.0, 2.0]]), torch.tensor([[1.5, 2.0]]), swap=True, reduction="none",
+        note="anchor = positive, so d(a, n) = d(p, n): torch.min splits the gradient in half")
+    k = 0
+    for reduction in ("none", "mean", "sum"):
+        for p in (2.0, 1.0, 3.0, 0.5, float("inf")):
+            for swap in (False, True):
+                for shape in ((4, 5), (1, 3), (6,)):
+                    margin = float(rng.choice([1.0, 0.5, 2.0, 0.0]))
+                    a, pos, neg = triplet_inputs(rng, [shape] * 3)
+                    add(f"random/p{p:g}/{'swap' if swap else 'plain'}/{reduction}/{k:03d}", a, pos, neg, margin, p, 1e-6, swap, reduction)
+                    k += 1
+    a, pos, neg = triplet_inputs(rng, [(4, 3)] * 3)
+    add("options/eps/000", a, pos, neg, eps=0.0, reduction="none")
+    add("options/eps/001", a, pos, neg, eps=0.5, reduction="none")
+    add("options/margin_negative/000", a, pos, neg, margin=-1.0, reduction="none")
+    add("edge/broadcast/000", f32(rng, (4, 3)), f32(rng, (1, 3)), f32(rng, (4, 3)), reduction="none", note="positive [1, D] broadcasts against the batch")
+    add("edge/broadcast/001", f32(rng, (4, 1)), f32(rng, (4, 3)), f32(rng, (4, 3)), swap=True, reduction="sum")
+    add("edge/3d/000", f32(rng, (2, 3, 4)), f32(rng, (2, 3, 4)), f32(rng, (2, 3, 4)), reduction="none", note="the distance runs over the last dim: output [2, 3]")
+    add("edge/scalar/000", torch.tensor(1.0), torch.tensor(2.0), torch.tensor(0.0), reduction="none", note="0-d inputs: |x1 - x2 + eps|")
+    add("edge/1d/000", f32(rng, (5,)), f32(rng, (5,)), f32(rng, (5,)), swap=True, reduction="none", note="[D] inputs give a 0-d output")
+    add("edge/empty_batch/000", torch.zeros(0, 5), torch.zeros(0, 5), torch.zeros(0, 5), reduction="mean", note="a mean over no triplets is nan")
+    add("edge/empty_batch/001", torch.zeros(0, 5), torch.zeros(0, 5), torch.zeros(0, 5), reduction="sum")
+    add("edge/empty_dim/000", torch.zeros(2, 0), torch.zeros(2, 0), torch.zeros(2, 0), reduction="none", note="D = 0: both distances are 0, the loss is the margin")
+    add("edge/large/000", *triplet_inputs(rng, [(3, 4)] * 3, 1e4), reduction="none")
+    add("edge/large/001", *triplet_inputs(rng, [(3, 4)] * 3, 1e4), p=1.0, swap=True, reduction="none")
+    add("edge/inf/000", torch.tensor([[float("inf"), 0.0]]), torch.tensor([[0.0, 0.0]]), torch.tensor([[1.0, 1.0]]), reduction="none")
+    add("error/dims/000", f32(rng, (3, 5)), f32(rng, (5,)), f32(rng, (3, 5)))
+    add("error/broadcast/000", f32(rng, (3, 5)), f32(rng, (3, 5)), f32(rng, (3, 4)))
+    add("error/broadcast/001", f32(rng, (3, 5)), f32(rng, (2, 5)), f32(rng, (3, 5)))
+    add("error/reduction/000", *triplet_inputs(rng, [(2, 3)] * 3), reduction="avg")
+    return cases
+
+
+def triplet_distance_cases():
+    op = "triplet_margin_with_distance_loss"
+    rng = np.random.default_rng(13003)
+
+    def fn(anchor, positive, negative, distance_function, margin, swap, reduction):
+        return F.triplet_margin_with_distance_loss(anchor, positive, negative, distance_function=DISTANCES[distance_function], margin=margin, swap=swap, reduction=reduction)
+
+    cases = []
+
+    def add(cid, a, pos, neg, distance="pairwise", margin=1.0, swap=False, reduction="mean", note=None):
+        args = {"anchor": a, "positive": pos, "negative": neg, "distance_function": distance, "margin": margin, "swap": swap, "reduction": reduction}
+        cases.append(Case(op, f"{op}/{cid}", fn, args, ["anchor", "positive", "negative"], note, rng))
+
+    add("hand/cosine/000", torch.tensor([[1.0, 0.0]]), torch.tensor([[2.0, 0.0]]), torch.tensor([[0.0, 3.0]]), "cosine", reduction="none",
+        note="cosine distance: d(a, p) = 1 - 1 = 0, d(a, n) = 1 - 0 = 1: max(0, 1 + 0 - 1) = 0")
+    add("hand/cosine/001", torch.tensor([[1.0, 0.0]]), torch.tensor([[0.0, 3.0]]), torch.tensor([[-2.0, 0.0]]), "cosine", 0.5, reduction="none",
+        note="d(a, p) = 1, d(a, n) = 2: max(0, 0.5 + 1 - 2) = 0")
+    add("hand/cosine/zero/000", torch.tensor([[0.0, 0.0]]), torch.tensor([[1.0, 2.0]]), torch.tensor([[2.0, 1.0]]), "cosine", reduction="none",
+        note="a zero anchor: its norm is clamped to 1e-8, both cosines are 0")
+    add("hand/cosine/tiny/000", torch.tensor([[1e-9, 0.0]]), torch.tensor([[1.0, 2.0]]), torch.tensor([[2.0, 1.0]]), "cosine", reduction="none",
+        note="an anchor norm below eps = 1e-8: cos uses the clamped norm, and so does its gradient (PyTorch 1.13 clamps in place)")
+    add("hand/pairwise/none/000", torch.tensor([[0.0, 0.0]]), torch.tensor([[6.0, 8.0]]), torch.tensor([[3.0, 4.0]]), None, reduction="none",
+        note="distance_function=None is F.pairwise_distance")
+    add("hand/swap_tie/000", torch.tensor([[1.0, 2.0]]), torch.tensor([[1.0, 2.0]]), torch.tensor([[1.5, 2.5]]), "cosine", swap=True, reduction="none")
+    k = 0
+    for reduction in ("none", "mean", "sum"):
+        for distance in ("pairwise", "cosine"):
+            for swap in (False, True):
+                for shape in ((4, 5), (1, 3), (3, 2, 4)):
+                    if distance == "pairwise" and len(shape) == 3 and k % 2:
+                        shape = (6,)
+                    margin = float(rng.choice([1.0, 0.5, 2.0, 0.2]))
+                    a, pos, neg = triplet_inputs(rng, [shape] * 3)
+                    add(f"random/{distance}/{'swap' if swap else 'plain'}/{reduction}/{k:03d}", a, pos, neg, distance, margin, swap, reduction)
+                    k += 1
+    add("edge/cosine/3d/000", f32(rng, (2, 3, 4)), f32(rng, (2, 3, 4)), f32(rng, (2, 3, 4)), "cosine", reduction="none", note="the cosine runs over dim 1, not the last dim: output [2, 4]")
+    add("edge/cosine/broadcast/000", f32(rng, (4, 1)), f32(rng, (4, 3)), f32(rng, (1, 3)), "cosine", reduction="none",
+        note="cosine_similarity broadcasts before taking norms: a [4, 1] anchor is expanded to [4, 3]")
+    add("edge/pairwise/mixed_dims/000", f32(rng, (3, 5)), f32(rng, (5,)), f32(rng, (3, 5)), "pairwise", reduction="none", note="unlike triplet_margin_loss, the dims may differ: they broadcast")
+    add("edge/pairwise/1d/000", f32(rng, (5,)), f32(rng, (5,)), f32(rng, (5,)), "pairwise", swap=True, reduction="none")
+    add("edge/empty_batch/000", torch.zeros(0, 5), torch.zeros(0, 5), torch.zeros(0, 5), "cosine", reduction="mean")
+    add("edge/large/000", *triplet_inputs(rng, [(3, 4)] * 3, 1e4), "cosine", swap=True, reduction="none")
+    add("edge/large/001", *triplet_inputs(rng, [(3, 4)] * 3, 1e4), "pairwise", reduction="sum")
+    add("options/margin_zero/000", *triplet_inputs(rng, [(4, 3)] * 3), "cosine", 0.0, reduction="none")
+    add("error/cosine_1d/000", f32(rng, (5,)), f32(rng, (5,)), f32(rng, (5,)), "cosine", note="cosine_similarity's dim 1 does not exist for [D] inputs")
+    add("error/broadcast/000", f32(rng, (3, 5)), f32(rng, (3, 5)), f32(rng, (3, 4)), "pairwise")
+    add("error/broadcast/001", f32(rng, (3, 5)), f32(rng, (2, 5)), f32(rng, (3, 5)), "cosine")
+    add("error/reduction/000", *triplet_inputs(rng, [(2, 3)] * 3), "pairwise", reduction="avg")
+    return cases
 
 
 GENERATORS = {
     "multilabel_margin_loss": (multilabel_margin_cases, multilabel_margin_extra),
+    "triplet_margin_loss": (triplet_margin_cases, list),
+    "triplet_margin_with_distance_loss": (triplet_distance_cases, list),
 }
 
 
@@ -240,7 +353,7 @@ def main():
         assert len(ids) == len(set(ids)), f"duplicate ids in {op}"
         path = os.path.join(a.out, f"{op}.json")
         with open(path, "w") as fh:
-            fh.write("[\n" + ",\n".join(json.dumps(c, separators=(",", ":"), allow_nan=False) for c in cases) + "\n]\n")
+            fh.write("[\n" + ",\n".join(json.dumps(c, separators=(",", ":"), allow_nan=False).replace(f'"{INF}"', "1e309") for c in cases) + "\n]\n")
         errors = sum(1 for c in cases if "error" in c["expect"])
         print(f"{op}: {len(cases)} cases ({errors} errors) -> {os.path.relpath(path)}", file=sys.stderr)
 

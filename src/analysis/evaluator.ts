@@ -861,6 +861,9 @@ export class Evaluator {
 
   /** `nn.CrossEntropyLoss(...)`: checks the constructor arguments against the table and keeps them. */
   private lossModule(entry: LossEntry, a: Args, className: string): PyValue {
+    if (entry.keywordOnly && a.pos.length > 0) {
+      return fail('error', `${className}() takes its options by keyword only (${entry.options.join(', ')}) but ${a.pos.length} positional argument${a.pos.length === 1 ? ' was' : 's were'} given.`, a.node, this.source);
+    }
     if (a.pos.length > entry.options.length) {
       return fail('error', `${className}() takes at most ${entry.options.length} positional arguments (${entry.options.join(', ')}) but ${a.pos.length} were given.`, a.node, this.source);
     }
@@ -911,6 +914,9 @@ export class Evaluator {
     const e = a.node;
     if (a.pos.length > params.length) {
       return fail('error', `${shown}() takes at most ${params.length} positional arguments (${params.join(', ')}) but ${a.pos.length} were given.`, e, this.source);
+    }
+    if (entry.keywordOnly && a.pos.length > entry.call.length) {
+      return fail('error', `${shown}() takes ${entry.call.length} positional arguments (${entry.call.join(', ')}) but ${a.pos.length} were given; give ${entry.options.join(', ')} by keyword.`, e, this.source);
     }
     const given: Record<string, PyValue> = { ...base };
     a.pos.forEach((v, i) => (given[params[i]] = v));

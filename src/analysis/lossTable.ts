@@ -21,6 +21,8 @@ export interface LossEntry {
   readonly call: readonly string[];
   /** Options in PyTorch's positional order after the tensors (registry names, plus the legacy `size_average`, `reduce`). */
   readonly options: readonly string[];
+  /** The options are keyword-only (a `*` in PyTorch's signature, as in TripletMarginWithDistanceLoss). */
+  readonly keywordOnly?: boolean;
 }
 
 const LEGACY_MEAN = ['size_average', 'reduce', 'reduction'];
@@ -44,6 +46,8 @@ export const LOSS_TABLE: readonly LossEntry[] = [
   { op: 'multilabel_soft_margin_loss', module: 'MultiLabelSoftMarginLoss', functional: 'multilabel_soft_margin_loss', library: 'torch', call: ['input', 'target'], options: ['weight', ...LEGACY_MEAN] },
   { op: 'multi_margin_loss', module: 'MultiMarginLoss', functional: 'multi_margin_loss', library: 'torch', call: ['input', 'target'], options: ['p', 'margin', 'weight', ...LEGACY_MEAN] },
   { op: 'multilabel_margin_loss', module: 'MultiLabelMarginLoss', functional: 'multilabel_margin_loss', library: 'torch', call: ['input', 'target'], options: LEGACY_MEAN },
+  { op: 'triplet_margin_loss', module: 'TripletMarginLoss', functional: 'triplet_margin_loss', library: 'torch', call: ['anchor', 'positive', 'negative'], options: ['margin', 'p', 'eps', 'swap', ...LEGACY_MEAN] },
+  { op: 'triplet_margin_with_distance_loss', module: 'TripletMarginWithDistanceLoss', functional: 'triplet_margin_with_distance_loss', library: 'torch', call: ['anchor', 'positive', 'negative'], options: ['distance_function', 'margin', 'swap', 'reduction'], keywordOnly: true },
   { op: 'cosine_embedding_loss', module: 'CosineEmbeddingLoss', functional: 'cosine_embedding_loss', library: 'torch', call: ['input1', 'input2', 'target'], options: ['margin', ...LEGACY_MEAN] },
   { op: 'ctc_loss', module: 'CTCLoss', functional: 'ctc_loss', library: 'torch', call: ['log_probs', 'targets', 'input_lengths', 'target_lengths'], options: ['blank', 'reduction', 'zero_infinity'] },
   { op: 'label_smoothing_cross_entropy', module: 'LabelSmoothingCrossEntropy', library: 'timm', call: ['input', 'target'], options: ['smoothing'] },

@@ -19,6 +19,7 @@ export * from './losses/distillation';
 export * from './losses/regression';
 export * from './losses/margin';
 export * from './losses/multilabelMargin';
+export * from './losses/triplet';
 export * from './losses/ctc';
 export * from './breakdown';
 export * from './diagnostics';

@@ -18,6 +18,7 @@ import { distillationOps } from './losses/distillation';
 import { regressionOps } from './losses/regression';
 import { marginOps } from './losses/margin';
 import { multilabelMarginOps } from './losses/multilabelMargin';
+import { tripletOps } from './losses/triplet';
 import { sequenceOps } from './losses/ctc';
 
 function describe(v: ArgValue): string {
@@ -137,5 +138,6 @@ export const registry = new OpRegistry([
   ...regressionOps,
   ...marginOps,
   ...multilabelMarginOps,
+  ...tripletOps,
   ...sequenceOps,
 ]);

@@ -17,7 +17,7 @@ describe('analysis/lossTable', () => {
   });
 
   it('covers every torch.nn loss the registry has', () => {
-    for (const op of ['cross_entropy', 'nll_loss', 'kl_div', 'binary_cross_entropy', 'binary_cross_entropy_with_logits', 'mse_loss', 'l1_loss', 'smooth_l1_loss', 'huber_loss', 'poisson_nll_loss', 'gaussian_nll_loss', 'hinge_embedding_loss', 'margin_ranking_loss', 'soft_margin_loss', 'multilabel_soft_margin_loss', 'multi_margin_loss', 'multilabel_margin_loss', 'cosine_embedding_loss', 'ctc_loss']) {
+    for (const op of ['cross_entropy', 'nll_loss', 'kl_div', 'binary_cross_entropy', 'binary_cross_entropy_with_logits', 'mse_loss', 'l1_loss', 'smooth_l1_loss', 'huber_loss', 'poisson_nll_loss', 'gaussian_nll_loss', 'hinge_embedding_loss', 'margin_ranking_loss', 'soft_margin_loss', 'multilabel_soft_margin_loss', 'multi_margin_loss', 'multilabel_margin_loss', 'triplet_margin_loss', 'triplet_margin_with_distance_loss', 'cosine_embedding_loss', 'ctc_loss']) {
       assert.ok(lossByFunctional(op)?.op === op, op);
     }
     assert.strictEqual(lossByModule('torch', 'BCEWithLogitsLoss')?.op, 'binary_cross_entropy_with_logits');
