@@ -17,7 +17,7 @@ import type { Tensor } from '../engine/tensor';
 import type { SourceRange } from '../parsers/parseResult';
 import { Env, Evaluator, EvalFailure, toFailure } from './evaluator';
 import { CellInput, analyzeCells } from './notebook';
-import type { Expr, Span } from './syntax';
+import type { Expr, Span, Statement } from './syntax';
 import type { LossOrigin, PyValue } from './values';
 
 /** A loss call, or arithmetic around one, under the cursor. */
@@ -154,8 +154,60 @@ function evaluateAtInner(cells: readonly CellInput[], cellIndex: number, offset:
   const at = sts.findIndex((s) => s.start <= offset && offset <= s.end);
   if (at < 0) return null;
   const st = sts[at];
-  if (st.kind !== 'assign' && st.kind !== 'expr') return null;
   const source = cell.parsed.source;
+  const ctx = cell.contexts[at];
+  // The expression a line offers to a hover: an expression's, an assignment's, a header's test.
+  let value: Expr | undefined;
+  if (st.kind === 'assign' || st.kind === 'expr' || st.kind === 'setattr') value = st.value;
+  else if (st.kind === 'block') value = [st.header.test, ...(st.header.items ?? [])].find((x): x is Expr => x !== undefined && x.start <= offset && offset < x.end);
+  if (st.kind === 'skip' || (st.kind === 'block' && st.header.unread !== undefined)) {
+    // No silent miss: a loss under the cursor on a line Loss Lens cannot read says why.
+    if (!LOSS_LIKE.test(wordAt(source, offset))) return null;
+    const reason = st.kind === 'skip' ? st.reason : (st.header.unread as string);
+    return { kind: 'unknown', name: wordAt(source, offset), reason: `Loss Lens cannot read this line: ${reason}`, range: { offset: st.start, length: st.end - st.start } };
+  }
+  if (!value || (st.kind !== 'assign' && (offset < value.start || offset > value.end))) return null;
+  if (ctx.blocked) {
+    return { kind: 'unknown', name: wordAt(source, offset), reason: `This line is not followed: ${ctx.blocked}.`, range: { offset: st.start, length: st.end - st.start } };
+  }
+  const guardNotes: string[] = [];
+  for (const g of ctx.guards) {
+    const ev = new Evaluator(source, g.env);
+    const cond = source.slice(g.test.start, g.test.end);
+    let truth: boolean | undefined;
+    try {
+      truth = ev.truth(ev.eval(g.test), g.test);
+    } catch {
+      truth = undefined;
+    }
+    if (truth === undefined) guardNotes.push(`this line runs only when \`${cond}\` (line ${g.line}) is ${g.want ? 'true' : 'false'}, which Loss Lens cannot decide`);
+    else if (truth !== g.want) {
+      return { kind: 'error', message: `This line does not run: the condition \`${cond}\` (line ${g.line}) is ${truth ? 'true' : 'false'}.`, range: { offset: st.start, length: st.end - st.start } };
+    }
+  }
+  if (ctx.note) guardNotes.push(ctx.note);
+  const out = evaluateStatement(cell, at, st, value as Expr, offset, source);
+  if (!out || guardNotes.length === 0) return out;
+  if (out.kind === 'loss' || out.kind === 'tensor' || out.kind === 'number') return { ...out, provenance: [...out.provenance, ...guardNotes] };
+  return out;
+}
+
+/** Words that name a loss: a hover on one never goes unanswered. */
+const LOSS_LIKE = /loss|criterion|cross_?entropy|nll|kl_?div|bce|mse|l1|hinge|margin|focal|distill|jsd|triplet|cosine_embedding|huber|poisson|ctc/i;
+
+/** The identifier at `offset` (or ''). */
+function wordAt(source: string, offset: number): string {
+  let a = offset;
+  let b = offset;
+  while (a > 0 && /\w/.test(source[a - 1])) a--;
+  while (b < source.length && /\w/.test(source[b])) b++;
+  return source.slice(a, b);
+}
+
+type CellOf = ReturnType<typeof analyzeCells>['cells'][number];
+
+function evaluateStatement(cell: CellOf, at: number, st: Statement, value: Expr, offset: number, source: string): EvaluateResult | null {
+  const sts = cell.parsed.statements;
   let target: Expr;
   let name: string | undefined;
   if (st.kind === 'assign' && offset < st.value.start) {
@@ -165,7 +217,8 @@ function evaluateAtInner(cells: readonly CellInput[], cellIndex: number, offset:
     if (t && t.k === 'name') return describe(source, { k: 'name', id: t.id, start: t.start, end: t.end }, envAfter, t.id);
     target = st.value;
   } else {
-    const path = pathTo(st.value, offset);
+    if (offset < value.start || offset > value.end) return null;
+    const path = pathTo(value, offset);
     let i = path.length - 1;
     const ev = new Evaluator(source, cell.envBefore[at]);
     const inner = path[i].node;

@@ -16,9 +16,9 @@ import { DType, Tensor, formatShape } from '../engine/tensor';
 import { ParseError } from '../parsers/errors';
 import { dtypeFromPythonName } from '../parsers/dtypes';
 import { LossEntry, legacyReduction, lossByFunctional, lossByModule, parameterNames } from './lossTable';
-import type { Expr, Span } from './syntax';
+import type { BinaryOp, CompareOp, Expr, Span } from './syntax';
 import {
-  ArithOp, IndexItem, TensorOpError, arange, castTensor, cat, elementwise, filled, indexTensor, oneHot, reduce, reshape, roundTo, sigmoid, transpose, unaryFloat, unarySame,
+  ArithOp, IndexItem, TensorOpError, arange, castTensor, cat, elementwise, filled, indexTensor, matmul, oneHot, pyMod, reduce, reshape, roundTo, sigmoid, transpose, unaryFloat, unarySame,
 } from './tensorMath';
 import { LossOrigin, PyValue, describeValue, pyFormat, pyRepr, pyStr } from './values';
 
@@ -66,12 +66,24 @@ export interface Binding {
   readonly fixed?: PyValue;
   /** Set when a skipped line assigned the name: why it was skipped. */
   readonly skipReason?: string;
+  /** Set after an `if` chain that assigned the name in some arm: the arm is picked when the value is needed. */
+  readonly choice?: Choice;
   /** The environment before the statement. */
   readonly env: Env | null;
   /** The value the cell printed for this binding, if any. */
   echo?: Echo;
   /** The outcome, once computed. */
   memo?: Outcome;
+}
+
+/**
+ * The arms of an `if`/`elif`/`else` chain: each test (null for `else`), evaluated in `testEnv`, and
+ * the environment at the end of the arm; `fallback` when no arm runs.
+ */
+export interface Choice {
+  readonly arms: readonly { readonly test: Expr | null; readonly env: Env | null; readonly header: Span; readonly line: number }[];
+  readonly testEnv: Env | null;
+  readonly fallback: Env | null;
 }
 
 /** A frame of the environment chain. */
@@ -104,7 +116,7 @@ const DEFAULT_MODULES: Readonly<Record<string, string>> = {
   math: 'math',
 };
 
-const BUILTINS = new Set(['print', 'float', 'int', 'len', 'abs', 'round', 'min', 'max', 'str', 'bool', 'display', 'repr']);
+const BUILTINS = new Set(['__name__', 'print', 'float', 'int', 'len', 'abs', 'round', 'min', 'max', 'str', 'bool', 'display', 'repr']);
 
 /** Calls refused because they could read files, run code or reach the system. */
 const UNSAFE_BUILTINS = new Set(['eval', 'exec', '__import__', 'open', 'compile', 'getattr', 'setattr', 'delattr', 'globals', 'locals', 'vars', 'input', 'breakpoint', 'exit', 'quit', 'help']);
@@ -150,6 +162,7 @@ export function resolveBinding(b: Binding): Outcome {
   if (b.memo) return b.memo;
   let outcome: Outcome;
   if (b.fixed) outcome = { value: b.fixed, notes: [] };
+  else if (b.choice) outcome = resolveChoice(b, b.choice);
   else if (b.skipReason !== undefined) {
     outcome = { failure: { kind: 'unknown', name: b.name, reason: `\`${b.name}\` is assigned by a line Loss Lens skips: ${b.skipReason}`, span: b.span, source: b.source }, notes: [] };
   } else if (!b.expr) outcome = { failure: { kind: 'unknown', name: b.name, reason: `\`${b.name}\` has no value Loss Lens can read.`, span: b.span, source: b.source }, notes: [] };
@@ -174,6 +187,33 @@ export function resolveBinding(b: Binding): Outcome {
   }
   b.memo = outcome;
   return outcome;
+}
+
+/** The value of a name after an `if` chain: the first arm whose test is true (evaluated now), or the name before the chain. */
+function resolveChoice(b: Binding, c: Choice): Outcome {
+  const notes: string[] = [];
+  let env = c.fallback;
+  for (const arm of c.arms) {
+    if (arm.test) {
+      const ev = new Evaluator(b.source, c.testEnv);
+      let truth: boolean;
+      try {
+        truth = ev.truth(ev.eval(arm.test), arm.test);
+      } catch (e) {
+        const f = toFailure(e, arm.test, b.source);
+        const cond = b.source.slice(arm.test.start, arm.test.end);
+        return { failure: { kind: 'unknown', name: b.name, reason: `\`${b.name}\` depends on the condition \`${cond.length > 60 ? `${cond.slice(0, 57)}…` : cond}\` (line ${arm.line}), which Loss Lens cannot decide: ${f.reason}`, span: arm.header, source: b.source }, notes: ev.notes };
+      }
+      for (const n of ev.notes) if (!notes.includes(n)) notes.push(n);
+      if (!truth) continue;
+    }
+    env = arm.env;
+    break;
+  }
+  const chosen = lookup(env, b.name);
+  if (!chosen) return { failure: { kind: 'unknown', name: b.name, reason: `\`${b.name}\` is not defined on the branch of the \`if\` that runs.`, span: b.span, source: b.source }, notes };
+  const o = resolveBinding(chosen);
+  return { ...o, notes: [...notes, ...o.notes.filter((n) => !notes.includes(n))] };
 }
 
 function unpack(v: PyValue, i: number, b: Binding): PyValue {
@@ -259,9 +299,44 @@ export class Evaluator {
       case 'literal':
         return e.list ? { k: 'list', t: e.tensor } : { k: 'tensor', t: e.tensor, ...(e.tensor.requiresGrad ? { requiresGrad: true } : {}) };
       case 'bin':
-        return this.arith(e.op, this.eval(e.l), this.eval(e.r), e);
+        return this.binary(e.op, this.eval(e.l), this.eval(e.r), e);
+      case 'cmp': {
+        let left = this.eval(e.operands[0]);
+        let out: PyValue = { k: 'bool', v: true };
+        for (let i = 0; i < e.ops.length; i++) {
+          const right = this.eval(e.operands[i + 1]);
+          out = this.compare(e.ops[i], left, right, e);
+          // A chain `a < b < c` stops at the first false link; a tensor comparison ends the chain.
+          if (e.ops.length > 1 && (out.k !== 'bool' || !out.v)) {
+            if (out.k !== 'bool') return fail('unknown', 'A chained comparison of tensors is not evaluated: compare two at a time.', e, this.source);
+            return out;
+          }
+          left = right;
+        }
+        return out;
+      }
+      case 'boolop': {
+        let v: PyValue = { k: 'none' };
+        for (const x of e.values) {
+          v = this.eval(x);
+          const t = this.truth(v, x);
+          if (e.op === 'and' ? !t : t) return v;
+        }
+        return v;
+      }
+      case 'not':
+        return { k: 'bool', v: !this.truth(this.eval(e.operand), e.operand) };
+      case 'ifexp':
+        return this.truth(this.eval(e.test), e.test) ? this.eval(e.body) : this.eval(e.orelse);
       case 'unary': {
         const v = this.eval(e.operand);
+        if (e.op === '~') {
+          if (v.k === 'num' && v.int) return { k: 'num', v: -v.v - 1, int: true };
+          if (v.k === 'bool') return { k: 'num', v: v.v ? -2 : -1, int: true };
+          if (v.k === 'tensor' && v.bool) return { ...v, t: unarySame(v.t, (x) => (x ? 0 : 1)) };
+          if (v.k === 'tensor' && v.t.dtype === 'int64') return { ...v, t: unarySame(v.t, (x) => -x - 1) };
+          return fail('error', `Bad operand for unary ~: ${describeValue(v)}.`, e, this.source);
+        }
         if (e.op === '+') return v;
         if (v.k === 'num') return { ...v, v: -v.v };
         if (v.k === 'bool') return { k: 'num', v: v.v ? -1 : 0, int: true };
@@ -292,6 +367,7 @@ export class Evaluator {
       if (o.failure) throw new EvalFailure(o.failure);
       return o.value as PyValue;
     }
+    if (e.id === '__name__') return { k: 'str', s: '__main__' };
     const mod = DEFAULT_MODULES[e.id];
     if (mod) return { k: 'module', path: mod };
     if (BUILTINS.has(e.id) || UNSAFE_BUILTINS.has(e.id) || e.id.startsWith('__')) return { k: 'module', path: `builtins.${e.id}` };
@@ -378,6 +454,7 @@ export class Evaluator {
     if (v.k === 'none') return { k: 'none' };
     if (v.k === 'num' || v.k === 'bool') return { k: 'int', i: this.intOf(v, 'an index') };
     if (v.k === 'tensor') {
+      if (v.bool) return fail('unknown', 'Indexing with a boolean mask is not evaluated yet: index with the positions (torch.nonzero) instead.', i, this.source);
       if (v.t.shape.length === 0 && v.t.dtype === 'int64') return { k: 'int', i: v.t.data[0] };
       return { k: 'indices', t: v.t };
     }
@@ -408,6 +485,122 @@ export class Evaluator {
     throw new TensorOpError(`${what} must be a Tensor, not ${describeValue(v)}.`);
   }
 
+  /** Python's truth of a value; a tensor of more than one element raises, as in PyTorch. */
+  truth(v: PyValue, e: Span): boolean {
+    switch (v.k) {
+      case 'bool':
+        return v.v;
+      case 'num':
+        return v.v !== 0;
+      case 'none':
+        return false;
+      case 'str':
+        return v.s.length > 0;
+      case 'tuple':
+        return v.items.length > 0;
+      case 'list':
+        return (v.items ? v.items.length : v.t?.shape[0] ?? 0) > 0;
+      case 'tensor':
+        if (v.t.data.length !== 1) return fail('error', `Boolean value of Tensor with more than one value is ambiguous (the tensor has shape ${formatShape(v.t.shape)}).`, e, this.source);
+        return v.t.data[0] !== 0;
+      default:
+        return true;
+    }
+  }
+
+  /** `a op b` for a comparison operator: a bool for Python values, a bool tensor for tensors. */
+  private compare(op: CompareOp, a: PyValue, b: PyValue, e: Span): PyValue {
+    if (op === 'is' || op === 'is not') {
+      if (a.k === 'none' || b.k === 'none' || (a.k === 'bool' && b.k === 'bool')) {
+        const same = a.k === b.k && (a.k === 'none' || (a.k === 'bool' && b.k === 'bool' && a.v === b.v));
+        return { k: 'bool', v: op === 'is' ? same : !same };
+      }
+      return fail('unknown', `\`${op}\` between ${describeValue(a)} and ${describeValue(b)} (object identity) is not evaluated.`, e, this.source);
+    }
+    if (op === 'in' || op === 'not in') {
+      let found: boolean | undefined;
+      if (b.k === 'str' && a.k === 'str') found = b.s.includes(a.s);
+      else if (b.k === 'tuple' || (b.k === 'list' && b.items)) {
+        const items = b.k === 'tuple' ? b.items : (b.items as readonly PyValue[]);
+        found = items.some((x) => {
+          const r = this.compare('==', a, x, e);
+          return r.k === 'bool' && r.v;
+        });
+      }
+      if (found === undefined) return fail('unknown', `\`in\` on ${describeValue(b)} is not evaluated.`, e, this.source);
+      return { k: 'bool', v: op === 'in' ? found : !found };
+    }
+    const num = (v: PyValue): number | undefined => (v.k === 'num' ? v.v : v.k === 'bool' ? (v.v ? 1 : 0) : undefined);
+    const cmp = (x: number, y: number): boolean => {
+      switch (op) {
+        case '<': return x < y;
+        case '>': return x > y;
+        case '<=': return x <= y;
+        case '>=': return x >= y;
+        case '==': return x === y;
+        case '!=': return x !== y;
+      }
+    };
+    const x = num(a);
+    const y = num(b);
+    if (x !== undefined && y !== undefined) return { k: 'bool', v: cmp(x, y) };
+    if (a.k === 'str' && b.k === 'str') {
+      const c = a.s < b.s ? -1 : a.s > b.s ? 1 : 0;
+      return { k: 'bool', v: cmp(c, 0) };
+    }
+    if (a.k === 'tensor' || b.k === 'tensor') {
+      const asTensor = (v: PyValue, n: number | undefined): Tensor | undefined =>
+        v.k === 'tensor' ? v.t : n !== undefined ? { shape: [], data: Float64Array.of(n), dtype: v.k === 'num' && !v.int ? 'float64' : 'int64' } : undefined;
+      const ta = asTensor(a, x);
+      const tb = asTensor(b, y);
+      if (ta && tb) {
+        const diff = elementwise('-', castTensor(ta, 'float64'), castTensor(tb, 'float64'));
+        // Comparing the float64 values themselves (the difference only supplies the broadcast shape).
+        const shape = diff.shape;
+        const xa = elementwise('+', castTensor(ta, 'float64'), filled(shape, 0, 'float64')).data;
+        const xb = elementwise('+', castTensor(tb, 'float64'), filled(shape, 0, 'float64')).data;
+        const data = new Float64Array(xa.length);
+        for (let i = 0; i < data.length; i++) data[i] = cmp(xa[i], xb[i]) ? 1 : 0;
+        return { k: 'tensor', t: { shape, data, dtype: 'int64' }, bool: true };
+      }
+    }
+    if (op === '==' || op === '!=') {
+      if (a.k !== b.k) return { k: 'bool', v: op === '!=' };
+    }
+    return fail('unknown', `'${op}' between ${describeValue(a)} and ${describeValue(b)} is not evaluated.`, e, this.source);
+  }
+
+  /** A binary operator: arithmetic, `@`, and the bitwise `& | ^` on integers, bools and bool tensors. */
+  private binary(op: BinaryOp, a: PyValue, b: PyValue, e: Span): PyValue {
+    if (op === '@') {
+      if (a.k !== 'tensor' || b.k !== 'tensor') return fail('error', `'@' needs two tensors, not ${describeValue(a)} and ${describeValue(b)}.`, e, this.source);
+      const loss = a.loss ?? b.loss;
+      const grad = a.requiresGrad === true || b.requiresGrad === true;
+      return { k: 'tensor', t: matmul(a.t, b.t), ...(loss ? { loss } : {}), ...(grad ? { requiresGrad: true } : {}) };
+    }
+    if (op === '&' || op === '|' || op === '^') {
+      const f = (x: number, y: number): number => (op === '&' ? x & y : op === '|' ? x | y : x ^ y);
+      if (a.k === 'bool' && b.k === 'bool') return { k: 'bool', v: f(+a.v, +b.v) !== 0 };
+      const int = (v: PyValue): number | undefined => (v.k === 'num' && v.int && Math.abs(v.v) < 2 ** 31 ? v.v : v.k === 'bool' ? +v.v : undefined);
+      const x = int(a);
+      const y = int(b);
+      if (x !== undefined && y !== undefined) return { k: 'num', v: f(x, y), int: true };
+      if (a.k === 'tensor' && b.k === 'tensor' && a.bool && b.bool) {
+        const shape = elementwise('+', a.t, b.t).shape;
+        const xa = elementwise('+', a.t, filled(shape, 0, 'int64')).data;
+        const xb = elementwise('+', b.t, filled(shape, 0, 'int64')).data;
+        return { k: 'tensor', t: { shape, data: xa.map((v, i) => f(v, xb[i])), dtype: 'int64' }, bool: true };
+      }
+      return fail('unknown', `'${op}' between ${describeValue(a)} and ${describeValue(b)} is not evaluated.`, e, this.source);
+    }
+    if ((a.k === 'tensor' && a.bool) || (b.k === 'tensor' && b.bool)) {
+      if ((a.k === 'tensor' && a.bool) && (b.k === 'tensor' && b.bool)) return fail('unknown', `'${op}' between two bool tensors is not evaluated: convert one with .float() or .long().`, e, this.source);
+      if (op === '-') return fail('error', 'Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.', e, this.source);
+    }
+    const out = this.arith(op, a, b, e);
+    return out.k === 'tensor' && out.bool ? { ...out, bool: false } : out;
+  }
+
   private arith(op: ArithOp, a: PyValue, b: PyValue, e: Span): PyValue {
     const loss = (a.k === 'tensor' || a.k === 'num' ? a.loss : undefined) ?? (b.k === 'tensor' || b.k === 'num' ? b.loss : undefined);
     const withLoss = <T extends PyValue>(v: T): PyValue => (loss ? ({ ...v, loss } as PyValue) : v);
@@ -416,7 +609,7 @@ export class Evaluator {
     const y = num(b);
     if (x && y) {
       const int = x.int && y.int;
-      if ((op === '/' || op === '//') && y.v === 0) return fail('error', 'ZeroDivisionError: division by zero.', e, this.source);
+      if ((op === '/' || op === '//' || op === '%') && y.v === 0) return fail('error', `ZeroDivisionError: ${op === '%' ? 'modulo' : 'division'} by zero.`, e, this.source);
       if (op === '**' && x.v === 0 && y.v < 0) return fail('error', 'ZeroDivisionError: 0.0 cannot be raised to a negative power.', e, this.source);
       let v: number;
       switch (op) {
@@ -426,6 +619,7 @@ export class Evaluator {
         case '/': v = x.v / y.v; break;
         case '//': v = Math.floor(x.v / y.v); break;
         case '**': v = Math.pow(x.v, y.v); break;
+        case '%': v = pyMod(x.v, y.v); break;
       }
       return withLoss({ k: 'num', v, int: int && op !== '/' && !(op === '**' && y.v < 0) });
     }
@@ -484,6 +678,16 @@ export class Evaluator {
     if (!v || v.k === 'none') return undefined;
     if (v.k === 'dtype') return v.dtype;
     if (v.k === 'module' && /^builtins\.(float|int|bool)$/.test(v.path)) return v.path.endsWith('float') ? 'float64' : 'int64';
+    // `x.type(torch.LongTensor)`, `x.type('torch.cuda.FloatTensor')`: a tensor type names its dtype.
+    const typeName = v.k === 'module' ? v.path : v.k === 'str' ? v.s : '';
+    const legacy = /^torch\.(?:cuda\.)?(Float|Double|Half|BFloat16|Long|Int|Short|Byte|Char|Bool)Tensor$/.exec(typeName);
+    if (legacy) {
+      const kind = legacy[1];
+      if (kind === 'Double') return 'float64';
+      if (kind === 'Float') return 'float32';
+      if (kind === 'Long' || kind === 'Int' || kind === 'Short') return 'int64';
+      throw new TensorOpError(`${typeName} (${kind.toLowerCase()}) tensors are not evaluated: use torch.long or torch.float32.`);
+    }
     throw new TensorOpError(`Unknown dtype ${describeValue(v)}: use torch.float32, torch.float64 or torch.long.`);
   }
 
@@ -621,6 +825,38 @@ export class Evaluator {
       case 'torch.argmax':
       case 'torch.argmin':
         return this.method(first ?? { k: 'none' }, fnName, { ...a, pos: a.pos.slice(1) });
+      case 'torch.autograd.Variable':
+      case 'torch.autograd.variable.Variable': {
+        // A Variable is the tensor itself since PyTorch 0.4; requires_grad is kept.
+        const x = this.tensorOf(first ?? { k: 'none' }, 'Variable()\'s data');
+        const rg = this.kwOrPos(a, 'requires_grad', 1);
+        const src = first as PyValue & { k: 'tensor' };
+        return { ...src, t: x, ...(rg && this.truth(rg, e) ? { requiresGrad: true } : {}) };
+      }
+      case 'torch.from_numpy':
+        if (first?.k === 'tensor') return { k: 'tensor', t: first.t };
+        if (first?.k === 'list' && first.t) return fail('error', `torch.from_numpy() expects an np.ndarray, not a Python list: wrap it in np.array(...).`, e, this.source);
+        break;
+      case 'torch.eye':
+      case 'np.eye':
+      case 'np.identity': {
+        const n = this.intOf(first ?? { k: 'none' }, 'n');
+        const mv = this.kwOrPos(a, c === 'np.eye' ? 'M' : 'm', 1);
+        const m = mv && mv.k !== 'none' ? this.intOf(mv, 'm') : n;
+        if (n < 0 || m < 0) throw new TensorOpError(`${c}: n and m must be non-negative, got ${n} and ${m}.`);
+        const dtype = this.dtypeArg(a.kw.get('dtype')) ?? (c.startsWith('np.') ? 'float64' : 'float32');
+        const out = filled([n, m], 0, dtype);
+        for (let i = 0; i < Math.min(n, m); i++) out.data[i * m + i] = 1;
+        return { k: 'tensor', t: out };
+      }
+      case 'torch.matmul':
+      case 'torch.mm':
+      case 'torch.mv':
+      case 'torch.dot':
+      case 'np.matmul':
+      case 'np.dot':
+        if (c.startsWith('torch.')) checkRanks(fnName, first, a.pos[1]);
+        return this.binary('@', first ?? { k: 'none' }, a.pos[1] ?? { k: 'none' }, e);
       case 'torch.clamp':
       case 'torch.clip':
         return this.method(first ?? { k: 'none' }, 'clamp', { ...a, pos: a.pos.slice(1) });
@@ -705,6 +941,8 @@ export class Evaluator {
       return fail('error', `${c}() takes the values as one argument here.`, e, this.source);
     }
     const v = a.pos[0];
+    // `torch.FloatTensor(5)` is five uninitialised floats, not the number 5.
+    if (fixed && v.k === 'num') return fail('unknown', `\`${c}(${pyStr(v)})\` makes an uninitialised tensor of that size.`, e, this.source, `${c}(...)`);
     let t: Tensor;
     if (v.k === 'tensor') t = v.t;
     else if (v.k === 'list' && v.t) t = v.t.dtype === 'float64' && !numpy ? castTensor(v.t, 'float32') : v.t;
@@ -726,16 +964,18 @@ export class Evaluator {
     if (self.k === 'tuple' && self.size && name === 'numel') return { k: 'num', v: self.items.reduce((n, v) => n * (v.k === 'num' ? v.v : 1), 1), int: true };
     if (self.k !== 'tensor') return fail('unknown', `\`.${name}()\` on ${describeValue(self)} is not evaluated.`, e, this.source);
     const t = self.t;
-    const keep = (out: Tensor): PyValue => ({ ...self, t: out });
+    // Shape ops keep a bool tensor a mask; casts, math and reductions make numbers of it.
+    const keep = (out: Tensor): PyValue => (self.bool && !MASK_METHODS.has(name) ? { ...self, t: out, bool: false } : { ...self, t: out });
     const dimOf = (i: number): number | null => {
       const v = this.kwOrPos(a, 'dim', i);
       return v === undefined ? null : this.intOrNone(v, 'dim');
     };
     switch (name) {
       case 'float':
+        return keep(castTensor(t, 'float32'));
       case 'half':
       case 'bfloat16':
-        return keep(castTensor(t, 'float32'));
+        return fail('unknown', `\`.${name}()\` rounds to a 16-bit float, which Loss Lens does not evaluate (it computes in float32 and float64).`, e, this.source, `.${name}()`);
       case 'double':
         return keep(castTensor(t, 'float64'));
       case 'long':
@@ -743,11 +983,15 @@ export class Evaluator {
       case 'short':
         return keep(castTensor(t, 'int64'));
       case 'bool':
-        return keep({ shape: t.shape, data: t.data.map((v) => (v !== 0 ? 1 : 0)), dtype: 'int64' });
+        return { ...self, t: { shape: t.shape, data: t.data.map((v) => (v !== 0 ? 1 : 0)), dtype: 'int64' }, bool: true };
       case 'to':
       case 'type': {
         let out = t;
         for (const v of [...a.pos, a.kw.get('dtype')]) {
+          if (v?.k === 'str' && /^torch\.(cuda\.)?\w+Tensor$/.test(v.s)) {
+            out = castTensor(out, this.dtypeArg(v) ?? out.dtype);
+            continue;
+          }
           if (!v || v.k === 'str' || (v.k === 'module' && v.path.startsWith('torch.device'))) continue;
           if (v.k === 'tensor') out = castTensor(out, v.t.dtype);
           else out = castTensor(out, this.dtypeArg(v) ?? out.dtype);
@@ -807,6 +1051,12 @@ export class Evaluator {
         return keep(unarySame(t, MATH[name]));
       case 'relu':
         return keep(unarySame(t, (v) => (v > 0 ? v : 0)));
+      case 'matmul':
+      case 'mm':
+      case 'mv':
+      case 'dot':
+        checkRanks(name, self, a.pos[0]);
+        return this.binary('@', self, a.pos[0] ?? { k: 'none' }, e);
       case 'pow': {
         const p = a.pos[0] ?? { k: 'none' };
         return this.arith('**', self, p, e);
@@ -954,6 +1204,19 @@ export class Evaluator {
     return { k: 'tensor', t: output, loss, ...(grad ? { requiresGrad: true } : {}) };
   }
 }
+
+/** `mm` takes two matrices, `mv` a matrix and a vector, `dot` two vectors, as in torch. */
+function checkRanks(name: string, a: PyValue | undefined, b: PyValue | undefined): void {
+  const want: Readonly<Record<string, readonly [number, number]>> = { mm: [2, 2], mv: [2, 1], dot: [1, 1] };
+  const w = want[name];
+  if (!w || a?.k !== 'tensor' || b?.k !== 'tensor') return;
+  if (a.t.shape.length !== w[0] || b.t.shape.length !== w[1]) {
+    throw new TensorOpError(`${name}: expected ${w[0]}-D and ${w[1]}-D tensors, but got ${a.t.shape.length}-D and ${b.t.shape.length}-D.`);
+  }
+}
+
+/** Methods after which a bool tensor is still a mask. */
+const MASK_METHODS = new Set(['view', 'reshape', 'flatten', 'unsqueeze', 'squeeze', 't', 'transpose', 'clone', 'detach', 'cpu', 'cuda', 'contiguous', 'numpy', 'copy', 'requires_grad_', 'max', 'min']);
 
 function isTensorOutput(o: unknown): o is Tensor {
   return typeof o === 'object' && o !== null && 'shape' in o && 'data' in o;

@@ -11,8 +11,8 @@
 import { PyLexer, Tok } from '../parsers/lexer';
 import { parseReprs } from '../parsers/reprs';
 import type { TensorVal } from '../parsers/pythonLiteral';
-import { Binding, Echo, Env, lookup } from './evaluator';
-import { Expr, ParsedCell, Statement, parseCell } from './syntax';
+import { Binding, Choice, Echo, Env, lookup } from './evaluator';
+import { Expr, ParsedCell, Span, Statement, parseCell } from './syntax';
 import type { PyValue } from './values';
 
 /** One code cell: its source and its stored `text/plain` (and stream) outputs, in order. A .py file is one cell without outputs. */
@@ -28,6 +28,8 @@ export interface CellAnalysis {
   readonly outputs: readonly string[];
   /** The environment before each statement (same indices as `parsed.statements`). */
   readonly envBefore: readonly (Env | null)[];
+  /** How each statement runs (same indices). */
+  readonly contexts: readonly StatementContext[];
   /** The environment after the cell. */
   readonly envOut: Env | null;
 }
@@ -66,18 +68,267 @@ function sameOutputs(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((s, i) => s === b[i]);
 }
 
+/**
+ * A condition a statement runs under: the `if`/`elif`/`while` test must be `want` for the line to
+ * run (`else` and `elif` arms also carry the earlier tests as false).
+ */
+export interface Guard {
+  readonly test: Expr;
+  /** The names the test sees. */
+  readonly env: Env | null;
+  readonly want: boolean;
+  /** The header the test is in, and its 1-based line in the cell. */
+  readonly header: Span;
+  readonly line: number;
+}
+
+/** How a statement runs: under which conditions, or why it is not followed at all. */
+export interface StatementContext {
+  readonly guards: readonly Guard[];
+  /** Set when Loss Lens does not follow the line (an `except` body, a block it cannot read): why. */
+  readonly blocked?: string;
+  /** A note for values computed there (inside a `def`: the names as at its definition). */
+  readonly note?: string;
+  /** True when the line runs exactly once, in order (module level, `with`, `try` bodies): its prints can be matched to the output. */
+  readonly straight: boolean;
+}
+
+type BlockStatement = Statement & { kind: 'block' };
+
+/** An open block while a cell is analysed. */
+interface Frame {
+  readonly kind: 'if' | 'loop' | 'with' | 'try' | 'def' | 'opaque';
+  readonly indent: number;
+  readonly header: BlockStatement;
+  readonly line: number;
+  /** The environment before the block. */
+  readonly envStart: Env | null;
+  /** How the header itself runs (and so its `elif`, `else`, `except`, `finally`). */
+  readonly outer: StatementContext;
+  /** Conditions and notes for the body. */
+  guards: readonly Guard[];
+  blocked?: string;
+  note?: string;
+  straight: boolean;
+  /** `if` chains: each arm's test (null for `else`) and the environment at its end. */
+  arms: { test: Expr | null; env: Env | null; header: Span; line: number }[];
+  /** `try`: the environment after the body (and `else`), which handlers do not change. */
+  tryEnv?: Env | null;
+  inHandler?: boolean;
+  /** Names bound in a blocked body, bound as unknown after the block. */
+  blockedNames: Set<string>;
+}
+
+function bodyContext(f: Frame): StatementContext {
+  return { guards: f.guards, straight: f.straight, ...(f.blocked ? { blocked: f.blocked } : {}), ...(f.note ? { note: f.note } : {}) };
+}
+
+/** Names bound between `from` and `to` (an ancestor of it) in the environment chain. */
+function namesSince(from: Env | null, to: Env | null): string[] {
+  const out = new Set<string>();
+  for (let e = from; e && e !== to; e = e.parent) out.add(e.name);
+  return [...out];
+}
+
+/** Names a statement binds, for the ones Loss Lens does not follow. */
+function boundNames(st: Statement): string[] {
+  switch (st.kind) {
+    case 'assign':
+      return st.targets.flatMap((t) => (t.k === 'name' ? [t.id] : t.names.filter((n): n is string => n !== null)));
+    case 'import':
+      return st.aliases.map((a) => a.alias);
+    case 'setattr':
+      return [st.obj];
+    case 'skip':
+      return [...st.assigned, ...st.mutated];
+    case 'block':
+      return [...st.header.names];
+    case 'expr': {
+      const v = st.value;
+      return v.k === 'call' && v.fn.k === 'attr' && v.fn.obj.k === 'name' && /[a-z0-9]_$/.test(v.fn.attr) ? [v.fn.obj.id] : [];
+    }
+  }
+}
+
 function analyzeCell(index: number, cell: CellInput, envIn: Env | null): CellAnalysis {
   const parsed = parseCell(cell.source);
+  const source = cell.source;
   const envBefore: (Env | null)[] = [];
+  const contexts: StatementContext[] = [];
   let env = envIn;
-  const bind = (name: string, b: Omit<Binding, 'name' | 'cell' | 'source' | 'env'>): void => {
-    env = { name, binding: { name, cell: index, source: cell.source, env: envAt, ...b }, parent: env };
-  };
   let envAt: Env | null = env;
-  for (const st of parsed.statements) {
-    envBefore.push(env);
+  const bind = (name: string, b: Omit<Binding, 'name' | 'cell' | 'source' | 'env'>, at: Env | null = envAt): void => {
+    env = { name, binding: { name, cell: index, source, env: at, ...b }, parent: env };
+  };
+  const lineOf = (offset: number): number => {
+    let n = 1;
+    for (let i = source.indexOf('\n'); i >= 0 && i < offset; i = source.indexOf('\n', i + 1)) n++;
+    return n;
+  };
+  const headText = (h: Span): string => {
+    const t = source.slice(h.start, h.end).replace(/\s+/g, ' ');
+    return t.length > 60 ? `${t.slice(0, 57)}…` : t;
+  };
+  const stack: Frame[] = [];
+  const top = (): Frame | undefined => stack[stack.length - 1];
+  const sts = parsed.statements;
+
+  const close = (f: Frame): void => {
+    const span = { start: f.header.start, end: f.header.end };
+    const where = `\`${headText(f.header)}\` (line ${f.line})`;
+    switch (f.kind) {
+      case 'if': {
+        f.arms[f.arms.length - 1].env = env;
+        const names = new Set<string>();
+        for (const arm of f.arms) for (const n of namesSince(arm.env, f.envStart)) names.add(n);
+        env = f.envStart;
+        const choice: Choice = { arms: f.arms.map((a) => ({ test: a.test, env: a.env, line: a.line, header: a.header })), testEnv: f.envStart, fallback: f.envStart };
+        for (const n of names) bind(n, { span, choice }, f.envStart);
+        break;
+      }
+      case 'loop': {
+        const names = new Set([...namesSince(env, f.envStart), ...f.header.header.names, ...f.blockedNames]);
+        env = f.envStart;
+        for (const n of names) bind(n, { span, skipReason: `it is assigned in the loop ${where}, which Loss Lens does not unroll: its value after the loop depends on the iterations.` }, f.envStart);
+        break;
+      }
+      case 'try':
+        if (f.inHandler) env = f.tryEnv ?? env;
+        break;
+      case 'def': {
+        env = f.envStart;
+        const h = f.header.header;
+        if (h.name) bind(h.name, { span, skipReason: `it is a ${h.keyword === 'def' ? 'function' : 'class'} defined in the notebook (line ${f.line}), and Loss Lens does not call notebook functions yet.` }, f.envStart);
+        break;
+      }
+      case 'opaque':
+        for (const n of f.blockedNames) bind(n, { span, skipReason: `it is assigned inside ${where}, a block Loss Lens does not follow (${f.blocked ?? ''}).` });
+        break;
+      case 'with':
+        break;
+    }
+  };
+
+  for (let i = 0; i < sts.length; i++) {
+    const st = sts[i];
+    const indent = parsed.indents[i];
+    const kw = st.kind === 'block' ? st.header.keyword : undefined;
+    // Close the blocks this line is not inside; a continuation header (elif, else, except, finally) keeps its own.
+    for (let f = top(); f && f.indent >= indent; f = top()) {
+      const continues = f.indent === indent && ((f.kind === 'if' && (kw === 'elif' || kw === 'else')) || (f.kind === 'try' && (kw === 'except' || kw === 'else' || kw === 'finally')) || (f.kind === 'loop' && kw === 'else'));
+      if (continues) break;
+      stack.pop();
+      close(f);
+    }
     envAt = env;
+    envBefore.push(env);
+    const outer = top();
+    const ctx: StatementContext = outer && outer.indent === indent ? outer.outer : outer ? bodyContext(outer) : { guards: [], straight: true };
+    const guards = ctx.guards;
+    contexts.push(ctx);
+    if (ctx.blocked && outer) {
+      // Inside a block that is not followed: only the names it binds matter.
+      for (const n of boundNames(st)) outer.blockedNames.add(n);
+      if (st.kind === 'block') stack.push({ kind: 'opaque', indent, header: st, line: lineOf(st.start), envStart: env, outer: ctx, arms: [], blockedNames: outer.blockedNames, guards, blocked: ctx.blocked, straight: false });
+      continue;
+    }
     const span = { start: st.start, end: st.end };
+    if (st.kind === 'block') {
+      const h = st.header;
+      const line = lineOf(st.start);
+      const where = `\`${headText(st)}\` (line ${line})`;
+      const base = { indent, header: st, line, envStart: env, outer: ctx, arms: [], blockedNames: new Set<string>(), guards, straight: ctx.straight, ...(ctx.note ? { note: ctx.note } : {}) };
+      if (h.unread !== undefined) {
+        stack.push({ ...base, kind: 'opaque', blocked: `Loss Lens cannot read the header ${where}: ${h.unread}`, straight: false });
+        for (const n of h.names) base.blockedNames.add(n);
+        continue;
+      }
+      const cont = top();
+      switch (h.keyword) {
+        case 'if':
+        case 'while':
+        case 'for': {
+          if (h.keyword === 'if') {
+            const test = h.test as Expr;
+            stack.push({ ...base, kind: 'if', guards: [...guards, { test, env, want: true, header: span, line }], straight: false, arms: [{ test, env: null, header: span, line }] });
+            break;
+          }
+          // Loop variables and every name the body changes differ from one iteration to the next.
+          const changed = new Set<string>(h.keyword === 'for' ? h.names : []);
+          for (let j = i + 1; j < sts.length && parsed.indents[j] > indent; j++) for (const n of boundNames(sts[j])) changed.add(n);
+          const reason = `it changes from one iteration to the next of the loop ${where}.`;
+          for (const n of changed) bind(n, { span, skipReason: h.names.includes(n) ? `it is the loop variable of ${where}, which Loss Lens does not unroll.` : reason });
+          const loopGuards = h.keyword === 'while' ? [...guards, { test: h.test as Expr, env, want: true, header: span, line }] : guards;
+          stack.push({ ...base, kind: 'loop', envStart: env, guards: loopGuards, straight: false });
+          break;
+        }
+        case 'elif':
+        case 'else': {
+          if (!cont || cont.indent !== indent || (cont.kind !== 'if' && cont.kind !== 'loop' && cont.kind !== 'try')) {
+            stack.push({ ...base, kind: 'opaque', blocked: `the '${h.keyword}' at line ${line} has no matching block Loss Lens follows`, straight: false });
+            break;
+          }
+          if (cont.kind === 'if') {
+            cont.arms[cont.arms.length - 1].env = env;
+            env = cont.envStart;
+            envBefore[i] = env;
+            const before = [...cont.outer.guards, ...cont.arms.map((a) => ({ test: a.test as Expr, env: cont.envStart, want: false, header: a.header, line: a.line }))];
+            const test = h.keyword === 'elif' ? (h.test as Expr) : null;
+            cont.guards = [...before, ...(test ? [{ test, env: cont.envStart, want: true, header: span, line }] : [])];
+            cont.arms.push({ test, env: null, header: span, line });
+            contexts[i] = { ...ctx, guards: before };
+          } else if (cont.kind === 'loop') {
+            // for/while-else runs when the loop ends without break: Loss Lens cannot tell.
+            stack.pop();
+            close(cont);
+            stack.push({ ...base, envStart: env, kind: 'opaque', blocked: `the loop's 'else' at line ${line} runs only when the loop ends without 'break', which Loss Lens cannot tell`, straight: false });
+          } else {
+            // try-else: runs after the body succeeded, as the body's continuation.
+            if (cont.inHandler) env = cont.tryEnv ?? env;
+            cont.inHandler = false;
+            cont.blocked = undefined;
+            cont.straight = ctx.straight;
+          }
+          break;
+        }
+        case 'with': {
+          for (const n of h.names) bind(n, { span, skipReason: `it is what the context manager of ${where} gives, which Loss Lens does not run.` });
+          stack.push({ ...base, kind: 'with', envStart: env });
+          break;
+        }
+        case 'try':
+          stack.push({ ...base, kind: 'try' });
+          break;
+        case 'except':
+        case 'finally': {
+          if (!cont || cont.kind !== 'try' || cont.indent !== indent) {
+            stack.push({ ...base, kind: 'opaque', blocked: `the '${h.keyword}' at line ${line} has no matching 'try'`, straight: false });
+            break;
+          }
+          if (h.keyword === 'except') {
+            if (!cont.inHandler) cont.tryEnv = env;
+            cont.inHandler = true;
+            cont.blocked = `it is in the handler ${where}, which runs only when the 'try' body (line ${cont.line}) raises; Loss Lens follows the body`;
+            cont.straight = false;
+          } else {
+            if (cont.inHandler) env = cont.tryEnv ?? env;
+            envBefore[i] = env;
+            cont.inHandler = false;
+            cont.blocked = undefined;
+            cont.straight = ctx.straight;
+          }
+          break;
+        }
+        case 'def':
+        case 'class': {
+          const note = `inside ${h.keyword === 'def' ? `\`def ${h.name}\`` : `\`class ${h.name}\``}: the notebook's names as they are where it is defined (line ${line})`;
+          stack.push({ ...base, kind: 'def', envStart: env, note, straight: false, guards: [] });
+          for (const p of h.params ?? []) bind(p.name, { span, skipReason: `it is a parameter of \`${h.name}\` (line ${line}): its value depends on the call.` });
+          break;
+        }
+      }
+      continue;
+    }
     switch (st.kind) {
       case 'import':
         for (const a of st.aliases) bind(a.alias, { span, fixed: { k: 'module', path: a.path } });
@@ -85,29 +336,32 @@ function analyzeCell(index: number, cell: CellInput, envIn: Env | null): CellAna
       case 'assign':
         for (const t of st.targets) {
           if (t.k === 'name') bind(t.id, { span, expr: st.value });
-          else t.names.forEach((n, i) => n !== null && bind(n, { span, expr: st.value, element: i }));
+          else t.names.forEach((n, k) => n !== null && bind(n, { span, expr: st.value, element: k }));
         }
         break;
+      case 'setattr': {
+        if (st.attr === 'requires_grad') {
+          // `x.requires_grad = v` is `x.requires_grad_(v)`.
+          const obj: Expr = { k: 'name', id: st.obj, start: st.start, end: st.start + st.obj.length };
+          const fn: Expr = { k: 'attr', obj, attr: 'requires_grad_', start: st.start, end: st.value.start };
+          bind(st.obj, { span, expr: { k: 'call', fn, args: [st.value], keywords: [], start: st.start, end: st.end } });
+        } else bind(st.obj, { span, skipReason: `its attribute \`.${st.attr}\` is set there, which Loss Lens does not follow.` });
+        break;
+      }
       case 'expr': {
         // `x.random_(5)`, `x.add_(1)`: an in-place method rebinds x to the call's value.
         const v = st.value;
         if (v.k === 'call' && v.fn.k === 'attr' && v.fn.obj.k === 'name' && /[a-z0-9]_$/.test(v.fn.attr)) bind(v.fn.obj.id, { span, expr: v });
         break;
       }
-      case 'skip': {
-        if (st.scope === 'def') break;
-        const header = /^(?:async\s+)?(def|class)\s+([A-Za-z_]\w*)/.exec(cell.source.slice(st.start, st.start + 200));
-        if (header) {
-          bind(header[2], { span, skipReason: `it is a ${header[1] === 'def' ? 'function' : 'class'} defined in the notebook, and Loss Lens does not run notebook code.` });
-          break;
-        }
+      case 'skip':
         for (const n of st.assigned) bind(n, { span, skipReason: st.reason });
         for (const n of st.mutated) if (!st.assigned.includes(n)) bind(n, { span, skipReason: `it is changed in place there (${st.reason.replace(/\.$/, '')}).` });
         break;
-      }
     }
   }
-  const analysis: CellAnalysis = { index, parsed, outputs: cell.outputs, envBefore, envOut: env };
+  for (let f = stack.pop(); f; f = stack.pop()) close(f);
+  const analysis: CellAnalysis = { index, parsed, outputs: cell.outputs, envBefore, contexts, envOut: env };
   attachEchoes(analysis);
   return analysis;
 }
@@ -169,6 +423,9 @@ function attachEchoes(a: CellAnalysis): void {
   if (a.outputs.length === 0 || sts.length === 0) return;
   const lastIndex = sts.length - 1;
   const lastSt = sts[lastIndex];
+  // Prints in loops, branches or functions run any number of times: their output cannot be matched to them.
+  if (sts.some((st, i) => isPrint(st) && !a.contexts[i].straight)) return;
+  if (a.parsed.indents[lastIndex] !== 0) return;
   let streams = a.outputs;
   const bareNames = (e: Expr): string[] | undefined =>
     e.k === 'name' ? [e.id] : e.k === 'tuple' && e.items.every((i) => i.k === 'name') ? e.items.map((i) => (i as Expr & { k: 'name' }).id) : undefined;

@@ -5,9 +5,12 @@
  * literals (`[[0.1, 0.2]]`, `torch.tensor([...], dtype=...)`, `np.array(...)`) from their
  * `PyParser`, tried first wherever a literal can start so a huge literal is read by the fast path
  * once. This file only builds a small syntax tree around them: names, attributes, calls with
- * keyword arguments, subscripts and slices, `+ - * / // **`, unary signs, tuples, lists, strings
- * and f-strings. Any statement outside the subset becomes a `skip` with the reason; one bad line
- * never fails the cell.
+ * keyword arguments, subscripts and slices, arithmetic, comparisons, boolean logic, conditional
+ * expressions, tuples, lists, strings and f-strings; statements are assignments (also augmented and
+ * to an attribute), expressions, `return`/`assert` values, imports and block headers (`if`, `for`,
+ * `with`, `try`, `def`, `class`...) with the indent of every statement, so the notebook analysis
+ * can follow the blocks. Any statement outside the subset becomes a `skip` with the reason; one
+ * bad line never fails the cell.
  */
 import { ParseError } from '../parsers/errors';
 import { PyLexer, Tok } from '../parsers/lexer';
@@ -42,7 +45,13 @@ export type Expr = Span &
     | { readonly k: 'slice'; readonly lo?: Expr; readonly hi?: Expr; readonly step?: Expr }
     | { readonly k: 'ellipsis' }
     | { readonly k: 'bin'; readonly op: BinaryOp; readonly l: Expr; readonly r: Expr }
-    | { readonly k: 'unary'; readonly op: '-' | '+'; readonly operand: Expr }
+    | { readonly k: 'unary'; readonly op: '-' | '+' | '~'; readonly operand: Expr }
+    /** `a < b <= c`, `x in xs`, `y is None`: a chain, as Python reads it. */
+    | { readonly k: 'cmp'; readonly ops: readonly CompareOp[]; readonly operands: readonly Expr[] }
+    | { readonly k: 'boolop'; readonly op: 'and' | 'or'; readonly values: readonly Expr[] }
+    | { readonly k: 'not'; readonly operand: Expr }
+    /** `body if test else orelse`. */
+    | { readonly k: 'ifexp'; readonly test: Expr; readonly body: Expr; readonly orelse: Expr }
     | { readonly k: 'tuple'; readonly items: readonly Expr[] }
     | { readonly k: 'list'; readonly items: readonly Expr[] }
     /** A literal read by the parsers: a tensor constructor call, or a list (`list` true) with its values. */
@@ -50,39 +59,79 @@ export type Expr = Span &
   );
 
 /** The binary operators of the subset. */
-export type BinaryOp = '+' | '-' | '*' | '/' | '//' | '**';
+export type BinaryOp = '+' | '-' | '*' | '/' | '//' | '**' | '%' | '@' | '&' | '|' | '^';
+
+/** The comparison operators. */
+export type CompareOp = '<' | '>' | '==' | '!=' | '<=' | '>=' | 'in' | 'not in' | 'is' | 'is not';
 
 /** An assignment target: a name, or a tuple of names (`a, b = ...`). */
 export type Target = Span & ({ readonly k: 'name'; readonly id: string } | { readonly k: 'tuple'; readonly names: readonly (string | null)[] });
+
+/** Keywords that open an indented block. */
+export type BlockKeyword = 'if' | 'elif' | 'else' | 'for' | 'while' | 'with' | 'try' | 'except' | 'finally' | 'def' | 'class';
+
+/** One parameter of a `def`: its name, `*`/`**` for `*args`/`**kwargs`, and its default. */
+export interface Param {
+  readonly name: string;
+  readonly star: '' | '*' | '**';
+  readonly default?: Expr;
+}
+
+/**
+ * The header of a block (`if x > 0:`, `for i, (x, y) in enumerate(data):`, `with torch.no_grad():`,
+ * `def f(a, b=2):`). `unread` says why a header could not be read; the block is then opaque.
+ */
+export interface BlockHeader {
+  readonly keyword: BlockKeyword;
+  /** The condition of `if`/`elif`/`while`, the iterable of `for`, the exception of `except`. */
+  readonly test?: Expr;
+  /** The context expressions of `with`. */
+  readonly items?: readonly Expr[];
+  /** Names the header binds: the loop targets, `with ... as n`, `except E as n`. */
+  readonly names: readonly string[];
+  /** The function or class name. */
+  readonly name?: string;
+  readonly params?: readonly Param[];
+  readonly unread?: string;
+}
 
 /** One logical line of the cell. */
 export type Statement = Span &
   (
     | { readonly kind: 'assign'; readonly targets: readonly Target[]; readonly value: Expr }
-    | { readonly kind: 'expr'; readonly value: Expr }
+    /** An expression statement, or the value of a `return` or `assert`. */
+    | { readonly kind: 'expr'; readonly value: Expr; readonly keyword?: 'return' | 'assert' }
+    /** `obj.attr = value` on a name (`out.requires_grad = True`). */
+    | { readonly kind: 'setattr'; readonly obj: string; readonly attr: string; readonly value: Expr }
+    /** A block header; its body is the statements after it with a deeper indent. */
+    | { readonly kind: 'block'; readonly header: BlockHeader }
     /** `import torch.nn.functional as F`, `from timm.loss import JsdCrossEntropy`: each alias and the dotted path it stands for. */
     | { readonly kind: 'import'; readonly aliases: readonly { readonly alias: string; readonly path: string }[] }
     /**
      * A line the reader does not follow. `assigned` are names it (probably) rebinds, `mutated` names
-     * it changes in place; `scope` is `def` inside a function or class body, whose names are local.
+     * it changes in place.
      */
-    | { readonly kind: 'skip'; readonly reason: string; readonly assigned: readonly string[]; readonly mutated: readonly string[]; readonly scope: 'module' | 'block' | 'def' }
+    | { readonly kind: 'skip'; readonly reason: string; readonly assigned: readonly string[]; readonly mutated: readonly string[] }
   );
 
 /** A cell read into statements. */
 export interface ParsedCell {
   readonly source: string;
   readonly statements: readonly Statement[];
+  /** The indent of each statement (a one-line body counts one deeper than its header). */
+  readonly indents: readonly number[];
 }
 
-/** Statement keywords the reader skips; `def`/`class` bodies are local scopes. */
-const SKIPPED_KEYWORDS = new Set([
-  'def', 'class', 'if', 'elif', 'else', 'for', 'while', 'with', 'try', 'except', 'finally', 'return', 'assert', 'del', 'pass',
-  'raise', 'global', 'nonlocal', 'yield', 'async', 'await', 'break', 'continue', 'lambda', 'match', 'case',
-]);
+/** Statement keywords the reader skips. */
+const SKIPPED_KEYWORDS = new Set(['del', 'pass', 'raise', 'global', 'nonlocal', 'yield', 'await', 'break', 'continue', 'lambda', 'match', 'case']);
+
+const BLOCK_KEYWORDS = new Set<string>(['if', 'elif', 'else', 'for', 'while', 'with', 'try', 'except', 'finally', 'def', 'class']);
 
 /** Keywords that cannot appear inside an expression of the subset. */
-const EXPRESSION_KEYWORDS = new Set(['for', 'if', 'else', 'in', 'not', 'and', 'or', 'is', 'lambda', 'yield', 'await']);
+const EXPRESSION_KEYWORDS = new Set(['for', 'if', 'else', 'in', 'and', 'or', 'is', 'lambda', 'yield', 'await']);
+
+/** Python's reserved words: never a name in an expression. */
+const RESERVED = new Set([...EXPRESSION_KEYWORDS, 'not', 'def', 'class', 'return', 'while', 'with', 'try', 'except', 'finally', 'elif', 'import', 'from', 'as', 'pass', 'break', 'continue', 'raise', 'del', 'global', 'nonlocal', 'assert']);
 
 /** Spellings a tensor constructor call can start with, for the parsers' literal fast path. */
 const CONSTRUCTOR_START = /(?:torch\.(?:tensor|as_tensor|asarray|Tensor|FloatTensor|DoubleTensor|LongTensor|IntTensor)|np\.(?:array|asarray)|numpy\.(?:array|asarray)|tensor|array)\s*\(/y;
@@ -102,57 +151,292 @@ export function parseCell(source: string): ParsedCell {
     CACHE.set(source, hit);
     return hit;
   }
-  const cell: ParsedCell = { source, statements: readStatements(source) };
+  const cell: ParsedCell = { source, ...readStatements(source) };
   CACHE.set(source, cell);
   if (CACHE.size > CACHE_LIMIT) CACHE.delete(CACHE.keys().next().value as string);
   return cell;
 }
 
-function readStatements(source: string): Statement[] {
-  const out: Statement[] = [];
-  let defIndent = -1;
+function readStatements(source: string): { statements: Statement[]; indents: number[] } {
+  const statements: Statement[] = [];
+  const indents: number[] = [];
   let spans: { start: number; end: number }[];
   try {
     spans = splitStatements(source, 0, source.length);
   } catch {
-    return out;
+    return { statements, indents };
   }
+  // The indent a `;`-continuation shares: the one of the line's first statement (or its one-line body).
+  let lineIndent = 0;
+  const push = (st: Statement, indent: number): void => {
+    statements.push(st);
+    indents.push(indent);
+  };
   for (const s of spans) {
-    const indent = s.start - (source.lastIndexOf('\n', s.start - 1) + 1);
     if (source.startsWith('#', s.start)) continue;
-    if (defIndent >= 0 && indent <= defIndent) defIndent = -1;
-    const inBlock = indent > 0;
-    let st: Statement;
-    try {
-      st = new StatementReader(source, s.start, s.end).read();
-    } catch (e) {
-      const reason = e instanceof ParseError ? e.message : 'The line could not be read.';
-      st = skipped(source, s, reason);
-    }
-    if (st.kind === 'skip' && /^(def|class|async\s+def)\b/.test(source.slice(s.start, s.start + 12)) && defIndent < 0) defIndent = indent;
-    if (defIndent >= 0 && indent > defIndent) {
-      out.push({ ...skipped(source, s, 'The line is inside a function or class body.'), scope: 'def' });
+    const ls = source.lastIndexOf('\n', s.start - 1) + 1;
+    const first = source.slice(ls, s.start).trim() === '';
+    const indent = first ? s.start - ls : lineIndent;
+    if (first) lineIndent = indent;
+    const header = blockKeyword(source, s.start);
+    if (header) {
+      const { st, body } = readHeader(source, s, header);
+      push(st, indent);
+      if (body) {
+        lineIndent = indent + 1;
+        push(readOne(source, body), indent + 1);
+      }
       continue;
     }
-    if (inBlock) {
-      out.push({ ...skipped(source, s, 'The line is inside an indented block (a loop, an if or a with), which Loss Lens does not follow.'), scope: 'block' });
-      continue;
-    }
-    out.push(st);
+    push(readOne(source, s), indent);
   }
+  return { statements, indents };
+}
+
+/** Reads one simple statement; a line the reader cannot follow becomes a `skip` with the reason. */
+function readOne(source: string, s: Span): Statement {
+  try {
+    return new StatementReader(source, s.start, s.end).read();
+  } catch (e) {
+    const reason = e instanceof ParseError ? e.message : 'The line could not be read.';
+    return skipped(source, s, reason);
+  }
+}
+
+/** The block keyword a statement starts with (`async def` reads as `def`), and where its header text begins. */
+function blockKeyword(source: string, at: number): { keyword: BlockKeyword; after: number } | undefined {
+  const m = /^(?:async\s+)?([a-z]+)\b/.exec(source.slice(at, at + 24));
+  if (!m || !BLOCK_KEYWORDS.has(m[1])) return undefined;
+  if (m[0].startsWith('async') && !/^(def|for|with)$/.test(m[1])) return undefined;
+  return { keyword: m[1] as BlockKeyword, after: at + m[0].length };
+}
+
+/** The offset of the colon that ends a block header (at bracket depth 0, outside strings), or -1. */
+function headerColon(source: string, from: number, end: number): number {
+  let depth = 0;
+  for (let i = from; i < end; i++) {
+    const c = source[i];
+    if (c === '#') {
+      while (i < end && source[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      const triple = source.startsWith(c + c + c, i);
+      const q = triple ? c + c + c : c;
+      let j = i + q.length;
+      while (j < end && !source.startsWith(q, j)) j += source[j] === '\\' ? 2 : 1;
+      i = j + q.length - 1;
+      continue;
+    }
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === ':' && depth === 0 && source[i + 1] !== '=') return i;
+  }
+  return -1;
+}
+
+/** Reads a block header, and the span of a one-line body after its colon (`if x: y = 1`). */
+function readHeader(source: string, s: Span, kw: { keyword: BlockKeyword; after: number }): { st: Statement; body?: Span } {
+  const colon = headerColon(source, kw.after, s.end);
+  const headerSpan = { start: s.start, end: colon < 0 ? s.end : colon + 1 };
+  let body: Span | undefined;
+  if (colon >= 0) {
+    let b = colon + 1;
+    while (b < s.end && /\s/.test(source[b])) b++;
+    if (b < s.end && source[b] !== '#') body = { start: b, end: s.end };
+  }
+  let header: BlockHeader;
+  try {
+    if (colon < 0) throw new ParseError(`The '${kw.keyword}' header has no ':' Loss Lens can find.`, s.start, kw.after - s.start);
+    header = new HeaderReader(source, kw.keyword, kw.after, colon).read();
+  } catch (e) {
+    const reason = e instanceof ParseError ? e.message : 'The header could not be read.';
+    header = { keyword: kw.keyword, names: headerNames(source.slice(s.start, headerSpan.end)), unread: reason };
+  }
+  return { st: { kind: 'block', header, ...headerSpan }, ...(body ? { body } : {}) };
+}
+
+/** Names an unread header still (probably) binds: `for a, b in`, `with ... as n`, `def f`. */
+function headerNames(text: string): string[] {
+  const m = /^\s*(?:async\s+)?for\s+([\w\s,()]+?)\s+in\b/.exec(text) ?? /\bas\s+([A-Za-z_]\w*)/.exec(text) ?? /^\s*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/.exec(text);
+  return m ? m[1].split(/[\s,()]+/).filter((n) => /^[A-Za-z_]\w*$/.test(n)) : [];
+}
+
+/** Reads the text between a block keyword and its colon. */
+class HeaderReader {
+  private readonly p: ExprParser;
+
+  constructor(
+    private readonly src: string,
+    private readonly keyword: BlockKeyword,
+    private readonly from: number,
+    private readonly colon: number,
+  ) {
+    this.p = new ExprParser(src, from, colon);
+  }
+
+  read(): BlockHeader {
+    const p = this.p;
+    const keyword = this.keyword;
+    switch (keyword) {
+      case 'if':
+      case 'elif':
+      case 'while': {
+        const test = p.expr();
+        p.expectEnd();
+        return { keyword, test, names: [] };
+      }
+      case 'else':
+      case 'try':
+      case 'finally':
+        p.expectEnd();
+        return { keyword, names: [] };
+      case 'for': {
+        const names: string[] = [];
+        for (;;) {
+          targetNames(p.arith(), names);
+          if (!p.isOp(',')) break;
+          p.next();
+          if (p.isKeyword('in')) break;
+        }
+        if (!p.isKeyword('in')) throw p.lex.error("'in'");
+        p.next();
+        const test = p.exprList();
+        p.expectEnd();
+        return { keyword, test, names };
+      }
+      case 'with': {
+        const items: Expr[] = [];
+        const names: string[] = [];
+        for (;;) {
+          items.push(p.expr());
+          if (p.isKeyword('as')) {
+            p.next();
+            targetNames(p.arith(), names);
+          }
+          if (!p.isOp(',')) break;
+          p.next();
+        }
+        p.expectEnd();
+        return { keyword, items, names };
+      }
+      case 'except': {
+        if (p.lex.kind === Tok.End) return { keyword, names: [] };
+        if (p.isOp('*')) p.next();
+        const test = p.expr();
+        const names: string[] = [];
+        if (p.isKeyword('as')) {
+          p.next();
+          targetNames(p.arith(), names);
+        }
+        p.expectEnd();
+        return { keyword, test, names };
+      }
+      case 'def':
+      case 'class':
+        return this.definition(keyword);
+    }
+  }
+
+  /** `def name(params) -> ann` or `class Name(bases)`. */
+  private definition(keyword: 'def' | 'class'): BlockHeader {
+    const m = /^\s*([A-Za-z_]\w*)\s*/.exec(this.src.slice(this.from, this.colon));
+    if (!m) throw new ParseError(`Expected a name after '${keyword}'.`, this.from, 1);
+    const name = m[1];
+    if (keyword === 'class') return { keyword, name, names: [name] };
+    const open = this.from + m[0].length;
+    if (this.src[open] !== '(') throw new ParseError(`Expected '(' after 'def ${name}'.`, open, 1);
+    const close = matchingParen(this.src, open, this.colon);
+    if (close < 0) throw new ParseError(`The parameters of '${name}' are not closed.`, open, 1);
+    return { keyword, name, names: [name], params: readParams(this.src, open + 1, close) };
+  }
+}
+
+/** The offset of the ')' closing the '(' at `open` (before `end`), or -1. */
+function matchingParen(src: string, open: number, end: number): number {
+  let depth = 0;
+  for (let i = open; i < end; i++) {
+    const c = src[i];
+    if (c === '"' || c === "'") {
+      const j = src.indexOf(c, i + 1);
+      if (j < 0) return -1;
+      i = j;
+    } else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (--depth === 0) return i;
+    }
+  }
+  return -1;
+}
+
+/** The parameters `a, b: int = 2, *args, key=None, **kw` in `src[start, end)`. */
+function readParams(src: string, start: number, end: number): Param[] {
+  const out: Param[] = [];
+  let depth = 0;
+  let from = start;
+  const one = (a: number, b: number): void => {
+    const text = src.slice(a, b);
+    if (/^\s*$/.test(text)) return;
+    const m = /^\s*(\*{0,2})\s*([A-Za-z_]\w*)?/.exec(text);
+    if (!m || (!m[2] && m[1] !== '*')) {
+      if (/^\s*\/\s*$/.test(text)) return;
+      throw new ParseError('A parameter Loss Lens cannot read.', a, b - a);
+    }
+    if (!m[2]) return; // a bare `*`: keyword-only marker
+    const eq = depthZeroEquals(src, a + m[0].length, b);
+    let def: Expr | undefined;
+    if (eq >= 0) {
+      const p = new ExprParser(src, eq + 1, b);
+      def = p.expr();
+      p.expectEnd();
+    }
+    out.push({ name: m[2], star: m[1] as '' | '*' | '**', ...(def ? { default: def } : {}) });
+  };
+  for (let i = start; i < end; i++) {
+    const c = src[i];
+    if (c === '"' || c === "'") {
+      const j = src.indexOf(c, i + 1);
+      i = j < 0 ? end : j;
+    } else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 0) {
+      one(from, i);
+      from = i + 1;
+    }
+  }
+  one(from, end);
   return out;
+}
+
+/** The first `=` at depth 0 in `src[from, end)` (a default after an annotation), or -1. */
+function depthZeroEquals(src: string, from: number, end: number): number {
+  let depth = 0;
+  for (let i = from; i < end; i++) {
+    const c = src[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === '=' && depth === 0 && src[i + 1] !== '=') return i;
+  }
+  return -1;
+}
+
+/** The names of a target expression (`x`, `(a, b)`, `[a, *rest]`), appended to `out`. */
+function targetNames(e: Expr, out: string[]): void {
+  if (e.k === 'name') out.push(e.id);
+  else if (e.k === 'tuple' || e.k === 'list') for (const i of e.items) targetNames(i, out);
+  else throw new ParseError('The loop or `as` target is not a name or a tuple of names.', e.start, e.end - e.start);
 }
 
 /** A skipped line, with the names it appears to assign (`x = ...`, `a, b = ...`, `for x in`) or change in place. */
 function skipped(source: string, s: Span, reason: string): Statement & { kind: 'skip' } {
   const text = source.slice(s.start, Math.min(s.end, s.start + 4096));
   const assigned: string[] = [];
-  const lhs = /^\s*((?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]\w*)\s*(?:[-+*/%@&|^]|\/\/|\*\*)?=(?!=)/.exec(text) ?? /^\s*for\s+((?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]\w*)\s+in\b/.exec(text) ?? /^\s*with\b.*\bas\s+([A-Za-z_]\w*)/.exec(text);
+  const lhs = /^\s*((?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]\w*)\s*(?:[-+*/%@&|^]|\/\/|\*\*)?=(?!=)/.exec(text) ?? /^\s*del\s+((?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]\w*)\s*$/.exec(text);
   if (lhs) for (const n of lhs[1].split(',')) assigned.push(n.trim());
   const mutated: string[] = [];
   const item = /^\s*([A-Za-z_]\w*)\s*[[.]/.exec(text);
   if (item && !lhs && /=(?!=)/.test(text)) mutated.push(item[1]);
-  return { kind: 'skip', reason, assigned, mutated, scope: 'module', start: s.start, end: s.end };
+  return { kind: 'skip', reason, assigned, mutated, start: s.start, end: s.end };
 }
 
 /** Reads one logical line. */
@@ -176,8 +460,20 @@ class StatementReader {
       return skipped(this.src, span, `'${lex.text}' statements are not followed: Loss Lens reads assignments, imports and expressions.`);
     }
     if (lex.kind === Tok.End) return skipped(this.src, span, 'The line is empty.');
+    if (lex.kind === Tok.Name && (lex.text === 'return' || lex.text === 'assert')) {
+      const keyword = lex.text;
+      p.next();
+      if (p.lex.kind === Tok.End) return skipped(this.src, span, `A bare '${keyword}' has no value.`);
+      const value = keyword === 'return' ? p.exprList() : p.expr();
+      if (keyword === 'assert' && p.isOp(',')) {
+        p.next();
+        p.expr();
+      }
+      p.expectEnd();
+      return { kind: 'expr', value, keyword, ...span };
+    }
     // Augmented assignment: `x += e` reads as `x = x + e`.
-    const aug = /^([A-Za-z_]\w*)\s*(\/\/|\*\*|[-+*/])=(?!=)/.exec(this.src.slice(this.start, Math.min(this.end, this.start + 256)));
+    const aug = /^([A-Za-z_]\w*)\s*(\/\/|\*\*|[-+*/%@&|^])=(?!=)/.exec(this.src.slice(this.start, Math.min(this.end, this.start + 256)));
     if (aug) {
       const rhs = new ExprParser(this.src, this.start + aug[0].length, this.end);
       const value = rhs.exprList();
@@ -191,12 +487,19 @@ class StatementReader {
       p.expectEnd();
       return { kind: 'expr', value: first, ...span };
     }
+    if (first.k === 'attr' && first.obj.k === 'name') {
+      // `out.requires_grad = True`: an attribute of a name.
+      p.next();
+      const value = p.exprList();
+      if (!p.isOp('=')) {
+        p.expectEnd();
+        return { kind: 'setattr', obj: first.obj.id, attr: first.attr, value, ...span };
+      }
+    }
     const targets: Target[] = [];
     let value = first;
     while (p.isOp('=')) {
-      const eqAt = lex.start;
       p.next();
-      if (p.isOp('=')) throw new ParseError("Comparisons ('==') are not evaluated.", eqAt, 2);
       targets.push(toTarget(value));
       value = p.exprList();
     }
@@ -358,23 +661,121 @@ export class ExprParser {
     return l.kind === Tok.End || (l.kind === Tok.Op && (l.text === ')' || l.text === ']' || l.text === '=' || l.text === '}'));
   }
 
-  /** One expression: sums of products of powers of postfix expressions. */
+  /** True when the current token is the keyword `w`. */
+  isKeyword(w: string): boolean {
+    return this.lex.kind === Tok.Name && this.lex.text === w;
+  }
+
+  /** One expression, as Python's `test`: a conditional expression over boolean logic, comparisons and arithmetic. */
   expr(): Expr {
     if (++this.depth > 200) throw new ParseError('The expression is nested too deeply: simplify it.', this.lex.start, 1);
-    let left = this.term();
-    while (this.isOp('+') || this.isOp('-')) {
-      const op = this.lex.text as BinaryOp;
+    if (this.isKeyword('lambda')) throw new ParseError("'lambda' expressions are not evaluated.", this.lex.start, 6);
+    let e = this.orTest();
+    if (this.isKeyword('if')) {
       this.next();
-      const r = this.term();
-      left = { k: 'bin', op, l: left, r, start: left.start, end: r.end };
+      const test = this.orTest();
+      if (!this.isKeyword('else')) throw this.lex.error("'else' in the conditional expression");
+      this.next();
+      const orelse = this.expr();
+      e = { k: 'ifexp', test, body: e, orelse, start: e.start, end: orelse.end };
     }
     this.depth--;
+    return e;
+  }
+
+  private orTest(): Expr {
+    return this.boolChain('or', () => this.andTest());
+  }
+
+  private andTest(): Expr {
+    return this.boolChain('and', () => this.notTest());
+  }
+
+  private boolChain(op: 'and' | 'or', operand: () => Expr): Expr {
+    const first = operand();
+    if (!this.isKeyword(op)) return first;
+    const values = [first];
+    while (this.isKeyword(op)) {
+      this.next();
+      values.push(operand());
+    }
+    return { k: 'boolop', op, values, start: first.start, end: values[values.length - 1].end };
+  }
+
+  private notTest(): Expr {
+    if (this.isKeyword('not')) {
+      const start = this.lex.start;
+      this.next();
+      if (++this.depth > 200) throw new ParseError('The expression is nested too deeply: simplify it.', start, 3);
+      const operand = this.notTest();
+      this.depth--;
+      return { k: 'not', operand, start, end: operand.end };
+    }
+    return this.comparison();
+  }
+
+  private compareOp(): CompareOp | undefined {
+    const l = this.lex;
+    if (l.kind === Tok.Op && (l.text === '<' || l.text === '>' || l.text === '==' || l.text === '!=' || l.text === '<=' || l.text === '>=')) return l.text as CompareOp;
+    if (this.isKeyword('in')) return 'in';
+    if (this.isKeyword('is')) return 'is';
+    if (this.isKeyword('not')) return 'not in';
+    return undefined;
+  }
+
+  private comparison(): Expr {
+    const first = this.bitOr();
+    let op = this.compareOp();
+    if (!op) return first;
+    const ops: CompareOp[] = [];
+    const operands = [first];
+    while (op) {
+      this.next();
+      if (op === 'not in') {
+        if (!this.isKeyword('in')) throw this.lex.error("'in' after 'not'");
+        this.next();
+      } else if (op === 'is' && this.isKeyword('not')) {
+        op = 'is not';
+        this.next();
+      }
+      ops.push(op);
+      operands.push(this.bitOr());
+      op = this.compareOp();
+    }
+    return { k: 'cmp', ops, operands, start: first.start, end: operands[operands.length - 1].end };
+  }
+
+  private bitOr(): Expr {
+    return this.binaryLevel(['|'], () => this.bitXor());
+  }
+
+  private bitXor(): Expr {
+    return this.binaryLevel(['^'], () => this.bitAnd());
+  }
+
+  private bitAnd(): Expr {
+    return this.binaryLevel(['&'], () => this.arith());
+  }
+
+  private binaryLevel(ops: readonly string[], operand: () => Expr): Expr {
+    let left = operand();
+    while (this.lex.kind === Tok.Op && ops.includes(this.lex.text)) {
+      const op = this.lex.text as BinaryOp;
+      this.next();
+      const r = operand();
+      left = { k: 'bin', op, l: left, r, start: left.start, end: r.end };
+    }
     return left;
+  }
+
+  /** Sums of products of powers of postfix expressions. */
+  arith(): Expr {
+    return this.binaryLevel(['+', '-'], () => this.term());
   }
 
   private term(): Expr {
     let left = this.factor();
-    while (this.isOp('*') || this.isOp('/')) {
+    while (this.isOp('*') || this.isOp('/') || this.isOp('%') || this.isOp('@')) {
       let op = this.lex.text as BinaryOp;
       const at = this.lex.start;
       this.next();
@@ -389,8 +790,8 @@ export class ExprParser {
   }
 
   private factor(): Expr {
-    if (this.isOp('-') || this.isOp('+')) {
-      const op = this.lex.text as '-' | '+';
+    if (this.isOp('-') || this.isOp('+') || this.isOp('~')) {
+      const op = this.lex.text as '-' | '+' | '~';
       const start = this.lex.start;
       this.next();
       const operand = this.factor();
@@ -467,7 +868,7 @@ export class ExprParser {
         return { k: 'ellipsis', start, end: stop };
       case Tok.Name: {
         const id = lex.text;
-        if (EXPRESSION_KEYWORDS.has(id)) throw new ParseError(`'${id}' expressions are not evaluated.`, start, stop - start);
+        if (RESERVED.has(id)) throw new ParseError(EXPRESSION_KEYWORDS.has(id) ? `'${id}' expressions are not evaluated.` : `Expected a value but found the keyword '${id}'.`, start, stop - start);
         this.next();
         if (id === 'True' || id === 'False' || id === 'None') return { k: 'const', v: id === 'None' ? null : id === 'True', start, end: stop };
         return { k: 'name', id, start, end: stop };

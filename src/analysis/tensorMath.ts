@@ -46,7 +46,13 @@ export function castTensor(t: Tensor, dtype: DType): Tensor {
 }
 
 /** The binary operators on values. */
-export type ArithOp = '+' | '-' | '*' | '/' | '//' | '**';
+export type ArithOp = '+' | '-' | '*' | '/' | '//' | '**' | '%';
+
+/** Python's and torch's `%` (`torch.remainder`): the result takes the divisor's sign, from an exact `fmod`. */
+export function pyMod(x: number, y: number): number {
+  const m = x % y;
+  return m !== 0 && y < 0 !== m < 0 ? m + y : m;
+}
 
 function apply(op: ArithOp, x: number, y: number, int: boolean): number {
   switch (op) {
@@ -63,7 +69,41 @@ function apply(op: ArithOp, x: number, y: number, int: boolean): number {
       return Math.floor(x / y);
     case '**':
       return Math.pow(x, y);
+    case '%':
+      if (int && y === 0) throw new TensorOpError('ZeroDivisionError: integer modulo by zero.');
+      return pyMod(x, y);
   }
+}
+
+/**
+ * `a @ b` (`torch.matmul`) for 1-D and 2-D operands: a dot product, a matrix-vector or a matrix
+ * product. Each output element is one compensated (Neumaier) sum of products in float64, rounded
+ * once to the result dtype; PyTorch's BLAS sums in float32 in its own order, so a float32 result
+ * can differ from it in the last bit, within FORMAT.md's tolerance.
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (a.shape.length === 0 || b.shape.length === 0) throw new TensorOpError('matmul: both arguments need at least 1 dimension; use * for a scalar.');
+  if (a.shape.length > 2 || b.shape.length > 2) throw new TensorOpError(`matmul of ${a.shape.length}-d and ${b.shape.length}-d tensors (batched) is not evaluated: use 1-D or 2-D operands.`);
+  if (a.dtype !== b.dtype) throw new TensorOpError(`expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}.`);
+  const [n, k] = a.shape.length === 1 ? [1, a.shape[0]] : [a.shape[0], a.shape[1]];
+  const [k2, m] = b.shape.length === 1 ? [b.shape[0], 1] : [b.shape[0], b.shape[1]];
+  if (k !== k2) throw new TensorOpError(`mat1 and mat2 shapes cannot be multiplied (${n}x${k} and ${k2}x${m}).`);
+  const out = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      let s = 0;
+      let c = 0;
+      for (let q = 0; q < k; q++) {
+        const x = a.data[i * k + q] * b.data[q * m + j];
+        const t = s + x;
+        c += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
+        s = t;
+      }
+      out[i * m + j] = s + c;
+    }
+  }
+  const shape = a.shape.length === 1 ? (b.shape.length === 1 ? [] : [m]) : b.shape.length === 1 ? [n] : [n, m];
+  return { shape, data: roundTo(out, a.dtype), dtype: a.dtype };
 }
 
 /**

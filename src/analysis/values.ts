@@ -23,7 +23,8 @@ export interface LossOrigin {
 
 /** A value of the evaluated subset. `loss` marks values computed from a loss call. */
 export type PyValue =
-  | { readonly k: 'tensor'; readonly t: Tensor; readonly loss?: LossOrigin; readonly requiresGrad?: boolean }
+  /** `bool` marks a torch.bool tensor (held as int64 0/1): a mask, not indices. */
+  | { readonly k: 'tensor'; readonly t: Tensor; readonly loss?: LossOrigin; readonly requiresGrad?: boolean; readonly bool?: boolean }
   | { readonly k: 'num'; readonly v: number; readonly int: boolean; readonly loss?: LossOrigin }
   | { readonly k: 'bool'; readonly v: boolean }
   | { readonly k: 'str'; readonly s: string }

@@ -257,7 +257,7 @@ function readPython(cells: readonly CellInput[], index: number, start: number, e
   const text = source.slice(s, e);
   let env: Env | null = cell.envBefore[touched[0].i];
   for (const st of parseCell(text).statements) {
-    if (st.kind === 'skip') return undefined;
+    if (st.kind === 'skip' || st.kind === 'block' || st.kind === 'setattr') return undefined;
     if (st.kind === 'import') continue;
     const ev = new Evaluator(text, env);
     if (st.kind === 'expr') {

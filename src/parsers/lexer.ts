@@ -288,7 +288,7 @@ export const enum Tok {
   Number,
   Name,
   String,
-  /** One of `( ) [ ] { } , . = : + - * / ** < >`; `text` holds it. */
+  /** One of `( ) [ ] { } , . = : + - * / ** < > == != <= >= @ % & | ^ ~`; `text` holds it. */
   Op,
   /** `...`, the ellipsis of a summarized print. */
   Ellipsis,
@@ -312,7 +312,7 @@ export class PyLexer {
   integer = false;
   /** Name or decoded string contents; for an Op, the operator. */
   text = '';
-  /** For an Op token: its character code, or {@link POW} for `**`. */
+  /** For an Op token: its character code, {@link POW} for `**`, or both codes (`c | c2 << 8`) for a two-character comparison. */
   op = 0;
   private pos: number;
 
@@ -397,7 +397,10 @@ export class PyLexer {
       return;
     }
     let len = 1;
-    if (c === Ch.Star && s.charCodeAt(i + 1) === Ch.Star && i + 1 < end) len = 2;
+    const c2 = i + 1 < end ? s.charCodeAt(i + 1) : 0;
+    if (c === Ch.Star && c2 === Ch.Star) len = 2;
+    // Comparisons `== != <= >=` are one token each (the evaluator reads them; a literal never holds one).
+    else if (c2 === 61 && (c === 61 || c === 33 || c === 60 || c === 62)) len = 2;
     else if (c === Ch.Comma || c === Ch.RBracket || c === Ch.LBracket || c === Ch.LParen || c === Ch.RParen || c === Ch.Minus || c === Ch.Plus) {
       // The common punctuation, without a substring.
       this.kind = Tok.Op;
@@ -411,11 +414,11 @@ export class PyLexer {
       this.text = '...';
       this.stop = this.pos = i + 3;
       return;
-    } else if ('()[]{},.=:+-*/<>'.indexOf(s[i]) < 0) {
+    } else if ('()[]{},.=:+-*/<>@%&|^~'.indexOf(s[i]) < 0) {
       throw new ParseError(`Unexpected character ${describeToken(s, i)}: a tensor literal holds only numbers, brackets, commas and arithmetic.`, i, 1);
     }
     this.kind = Tok.Op;
-    this.op = len === 2 ? POW : c;
+    this.op = len === 1 ? c : c === Ch.Star ? POW : c | (c2 << 8);
     this.text = s.slice(i, i + len);
     this.stop = this.pos = i + len;
   }

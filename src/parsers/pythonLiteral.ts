@@ -593,7 +593,8 @@ export class PyParser {
     const start = callee.start;
     const end = args.end;
     const data = args.positional[0];
-    if (args.positional.length !== 1 || !data) {
+    if (args.positional.length !== 1 || !data || (ctor.fixed && data.k === 'num')) {
+      // `torch.FloatTensor(5)` is five uninitialised floats, not the number 5.
       if (ctor.fixed && args.positional.length > 0 && args.positional.every((a) => a.k === 'num')) {
         throw new ParseError(`${callee.name}(${args.positional.map((a) => String((a as NumVal).v)).join(', ')}) makes an uninitialised tensor of that size: pass the values as a list instead.`, start, end - start);
       }

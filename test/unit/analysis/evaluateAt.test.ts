@@ -292,6 +292,123 @@ describe('analysis/evaluateAt', () => {
     });
   });
 
+  describe('blocks', () => {
+    // Values from /usr/bin/python3 with Debian's torch 1.13 (float32 results as torch prints them with .item()).
+    const X = 'x = torch.tensor([[1.0, 2.0, 0.5], [0.1, 0.2, 3.0]])\nt = torch.tensor([0, 2])\n';
+    const CE = 0.7869851589202881;
+
+    it('follows `if __name__ == "__main__":`, `with torch.no_grad():` and `try:` bodies', () => {
+      for (const src of [
+        `if __name__ == "__main__":\n    ${X.replace('\n', '\n    ')}    loss = F.cross_entropy(x, t)\n    print(loss)`,
+        `${X}with torch.no_grad():\n    loss = F.cross_entropy(x, t)\nloss`,
+        `${X}try:\n    loss = F.cross_entropy(x, t)\nexcept Exception as e:\n    loss = None\nfinally:\n    pass\nloss`,
+      ]) {
+        const r = hover(src, 'loss');
+        assert.ok(r?.kind === 'loss', `${src}: ${JSON.stringify(r)}`);
+        near(valuesOf(r), [CE]);
+      }
+    });
+
+    it('a known condition picks its branch, for names after the chain and for hovers inside it', () => {
+      const src = `${X}flag = False\nif flag:\n    z = x * 3\nelif t.sum() == 2:\n    z = x * 2\nelse:\n    z = x\nl = F.cross_entropy(z, t)\nl`;
+      near(valuesOf(hover(src, 'l')), [1.0882744789123535]);
+      const dead = hover(src, 'x * 3', 0);
+      assert.ok(dead?.kind === 'error' && /does not run: the condition `flag` \(line \d+\) is false/.test(dead.message), JSON.stringify(dead));
+      const elseArm = hover(src, '    z = x\n', 8);
+      assert.ok(elseArm?.kind === 'error' && /`t.sum\(\) == 2` \(line \d+\) is true/.test(elseArm.message), JSON.stringify(elseArm));
+      // No else and a false test: the name keeps its value from before the chain.
+      near(valuesOf(hover(`${X}z = x\nif 1 > 2: z = x * 3\nF.cross_entropy(z, t)`, 'F.cross_entropy')), [CE]);
+    });
+
+    it('an undecidable condition is named, never guessed', () => {
+      const r = hover(`${X}if torch.rand(1) > 0.5:\n    z = x * 2\nelse:\n    z = x\nl = F.cross_entropy(z, t)\nl`, 'l');
+      assert.ok(r?.kind === 'unknown' && /`z` depends on the condition `torch.rand\(1\) > 0.5` \(line 7\), which Loss Lens cannot decide/.test(r.reason), JSON.stringify(r));
+      // Inside the branch the value is the line's, with the condition it runs under.
+      const inside = hover(`${X}if torch.rand(1) > 0.5:\n    l = F.cross_entropy(x, t)`, 'F.cross_entropy');
+      assert.ok(inside?.kind === 'loss' && inside.provenance.some((n) => /runs only when `torch.rand\(1\) > 0.5`/.test(n)), JSON.stringify(inside));
+    });
+
+    it('a loss inside a loop body shows its value when its inputs do not change; loop-changed names are refused', () => {
+      const same = hover(`${X}for epoch in range(3):\n    loss = F.cross_entropy(x, t)\n    print(loss)`, 'F.cross_entropy');
+      near(valuesOf(same), [CE]);
+      const changed = hover(`${X}for epoch in range(3):\n    loss = F.cross_entropy(x, t)\n    x = x * 2`, 'F.cross_entropy');
+      assert.ok(changed?.kind === 'unknown' && /changes from one iteration to the next/.test(changed.reason), JSON.stringify(changed));
+      const after = hover(`${X}for epoch in range(3):\n    loss = F.cross_entropy(x, t)\nloss`, 'loss');
+      assert.ok(after?.kind === 'unknown' && /loop/.test(after.reason), JSON.stringify(after));
+      const loopVar = hover(`${X}for i, (xb, yb) in enumerate(loader):\n    loss = F.cross_entropy(xb, yb)`, 'F.cross_entropy');
+      assert.ok(loopVar?.kind === 'unknown' && loopVar.name === 'xb' && /loop variable/.test(loopVar.reason), JSON.stringify(loopVar));
+    });
+
+    it('def and class bodies: parameters are refused by name, module names are read with a note, the function is unknown after', () => {
+      const param = hover(`${X}def loss_fn(logits, target):\n    return F.cross_entropy(logits, target)`, 'F.cross_entropy');
+      assert.ok(param?.kind === 'unknown' && param.name === 'logits' && /parameter of `loss_fn`/.test(param.reason), JSON.stringify(param));
+      const glob = hover(`${X}class M(nn.Module):\n    def forward(self):\n        return F.cross_entropy(x, t)`, 'F.cross_entropy');
+      assert.ok(glob?.kind === 'loss' && glob.provenance.some((n) => /inside `def forward`/.test(n)), JSON.stringify(glob));
+      near(valuesOf(glob), [CE]);
+      const fn = hover(`${X}def f(a):\n    return a\nv = f(x)\nv`, 'v');
+      assert.ok(fn?.kind === 'unknown' && /function defined in the notebook/.test(fn.reason), JSON.stringify(fn));
+    });
+
+    it('an except body is not followed, and says so', () => {
+      const r = hover(`${X}try:\n    pass\nexcept ValueError:\n    loss = F.cross_entropy(x, t)`, 'F.cross_entropy');
+      assert.ok(r?.kind === 'unknown' && /runs only when the 'try' body/.test(r.reason), JSON.stringify(r));
+    });
+
+    it('a loss call on a line Loss Lens cannot read is never silent', () => {
+      const r = hover(`${X}losses = [F.cross_entropy(x, t) for _ in range(2)]`, 'F.cross_entropy');
+      assert.ok(r?.kind === 'unknown' && /cannot read this line/.test(r.reason), JSON.stringify(r));
+      assert.strictEqual(hover(`${X}ys = [v for v in range(2)]`, 'range'), null);
+    });
+
+    it('`x.requires_grad = True` is `x.requires_grad_(True)`', () => {
+      const r = hover(`${X}x.requires_grad = True\nx`, 'x');
+      assert.ok(r?.kind === 'tensor' && r.requiresGrad === true, JSON.stringify(r));
+      const other = hover(`${X}crit = nn.CrossEntropyLoss()\ncrit.reduction = 'sum'\ncrit(x, t)`, 'crit(x', 0);
+      assert.ok(other?.kind === 'unknown' && /attribute `.reduction` is set/.test(other.reason), JSON.stringify(other));
+    });
+
+    it('matmul, %, comparisons and boolean logic, as torch computes them', () => {
+      const w = 'w = torch.tensor([[1.0, 0.0], [0.5, -1.0], [2.0, 1.0]])\n';
+      near(valuesOf(hover(`${X}${w}z = x @ w\nz`, 'z')), [3.0, -1.5, 6.199999809265137, 2.799999952316284]);
+      near(valuesOf(hover(`${X}${w}l = F.cross_entropy(x.matmul(w) if True else x, torch.tensor([1, 0]))\nl`, 'l')), [2.2719380855560303]);
+      near(valuesOf(hover(`${X}l = F.mse_loss(x % 0.7, torch.zeros(2, 3))\nl`, 'l')), [0.13166667520999908]);
+      near(valuesOf(hover('m = torch.tensor([-3.5, 2.0]) % 1.5\nm', 'm')), [1.0, 0.5]);
+      near(valuesOf(hover(`${X}n = (x > 0.5).sum()\nn`, 'n')), [3]);
+      near(valuesOf(hover(`${X}a = (x > 0.5).float().mean()\na`, 'a')), [0.5]);
+      const mask = hover(`${X}s = x[x > 0.5]\ns`, 's');
+      assert.ok(mask?.kind === 'unknown' && /boolean mask/.test(mask.reason), JSON.stringify(mask));
+      near(valuesOf(hover('b = 1 if 2 > 3 or not True else 7 % -3\nb', 'b')), [-2]);
+    });
+  });
+
+  describe('tutorial constructors', () => {
+    // Values from /usr/bin/python3 with Debian's torch.
+    it('Variable(x, requires_grad=True) from torch.autograd, and .type(torch.LongTensor)', () => {
+      const src = 'from torch.autograd import Variable\nx = Variable(torch.tensor([[1.0, 2.0, 0.5], [0.1, 0.2, 3.0]]), requires_grad=True)\nt = torch.tensor([0.0, 2.0]).type(torch.LongTensor)\nl = F.cross_entropy(x, t)\nl';
+      near(valuesOf(hover(src, 'l')), [0.7869851589202881]);
+      const x = hover(src, 'x = ', 0);
+      assert.ok(x?.kind === 'tensor' && x.requiresGrad === true);
+      const t = hover(src, 't = ', 0);
+      assert.ok(t?.kind === 'tensor' && t.tensor.dtype === 'int64');
+      const s = hover("t = torch.tensor([1.5]).type('torch.cuda.DoubleTensor')\nt", 't');
+      assert.ok(s?.kind === 'tensor' && s.tensor.dtype === 'float64');
+    });
+
+    it('torch.from_numpy keeps float64, torch.eye makes the identity', () => {
+      const r = hover('a = torch.from_numpy(np.array([[0.2, 0.8], [0.6, 0.4]]))\nl = F.nll_loss(torch.log(a), torch.tensor([1, 0]))\nl', 'l');
+      near(valuesOf(r), [0.3669845875401002], 1e-15);
+      near(valuesOf(hover('l = F.cross_entropy(torch.eye(3) * 5, torch.tensor([0, 1, 2]))\nl', 'l')), [0.013385903090238571]);
+      near(valuesOf(hover('e = torch.eye(2, 3)\ne', 'e')), [1, 0, 0, 0, 1, 0]);
+    });
+
+    it('never a wrong number: FloatTensor(5) is uninitialised, .half() is refused', () => {
+      const u = hover('u = torch.FloatTensor(5)\nu', 'u');
+      assert.ok(u?.kind === 'unknown' && /uninitialised/.test(u.reason), JSON.stringify(u));
+      const h = hover('a = torch.tensor([0.1])\nh = a.half()\nh', 'h');
+      assert.ok(h?.kind === 'unknown' && /16-bit/.test(h.reason), JSON.stringify(h));
+    });
+  });
+
   describe('robustness', () => {
     it('never throws on garbage input', () => {
       fc.assert(
