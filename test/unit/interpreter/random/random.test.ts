@@ -114,9 +114,10 @@ describe('interpreter/random', () => {
     assert.ok(rows.length >= 8);
     for (const [key, s] of rows) {
       if (key.includes('float64') && key.includes('randn')) {
-        // libm log/sin/cos in double: V8 (fdlibm) vs glibc differ in the last bits on some inputs.
-        assert.ok(s.worstUlp <= 2, `${key}: worst ${s.worstUlp} float64 ulps at ${s.where}`);
-        assert.ok(s.exact / s.values > 0.9, `${key}: only ${s.exact}/${s.values} bit-exact`);
+        // Correctly rounded log/sin/cos (libm.ts) vs glibc's nearly-correctly-rounded ones: the
+        // scalar path is bit-exact on the vendored cases, the vectorised one 3589/3592 (1 ulp).
+        assert.ok(s.worstUlp <= 1, `${key}: worst ${s.worstUlp} float64 ulps at ${s.where}`);
+        assert.ok(s.exact / s.values > 0.995, `${key}: only ${s.exact}/${s.values} bit-exact`);
       } else {
         // float32 (both randn paths), rand, randint and randperm are bit-exact.
         assert.strictEqual(s.exact, s.values, `${key}: ${s.exact}/${s.values} bit-exact, worst ${s.worstUlp} ulps at ${s.where}`);
@@ -140,10 +141,10 @@ describe('interpreter/random', () => {
     const stats = runNumpy();
     for (const [key, s] of stats) {
       if (key === 'np.random.randn' || key === 'np.random.normal') {
-        // legacy_gauss calls log(r2): V8's Math.log and glibc's differ in the last bits on some inputs.
-        // normal = loc + scale·gauss can widen that by the scale.
-        assert.ok(s.worstUlp <= 8, `${key}: worst ${s.worstUlp} ulps at ${s.where}`);
-        assert.ok(s.exact / s.values > 0.9, `${key}: only ${s.exact}/${s.values} bit-exact`);
+        // legacy_gauss calls log(r2); glibc's log misrounds rarely (libm.ts's is correctly rounded):
+        // randn within 1 ulp; normal = loc + scale·gauss scales that and may cancel against loc.
+        assert.ok(s.worstUlp <= (key === 'np.random.randn' ? 1 : 8), `${key}: worst ${s.worstUlp} ulps at ${s.where}`);
+        assert.ok(s.exact / s.values > 0.99, `${key}: only ${s.exact}/${s.values} bit-exact`);
       } else {
         assert.strictEqual(s.exact, s.values, `${key}: ${s.exact}/${s.values} bit-exact, worst ${s.worstUlp} ulps at ${s.where}`);
       }
