@@ -17,6 +17,7 @@ import type { Tensor } from '../engine/tensor';
 import type { SourceRange } from '../parsers/parseResult';
 import { Env, Evaluator, EvalFailure, toFailure } from './evaluator';
 import { CellInput, analyzeCells } from './notebook';
+import type { RandomCalls } from './randomStreams';
 import type { Expr, Span, Statement } from './syntax';
 import type { LossOrigin, PyValue } from './values';
 
@@ -172,7 +173,7 @@ function evaluateAtInner(cells: readonly CellInput[], cellIndex: number, offset:
   }
   const guardNotes: string[] = [];
   for (const g of ctx.guards) {
-    const ev = new Evaluator(source, g.env);
+    const ev = new Evaluator(source, g.env, cell.random);
     const cond = source.slice(g.test.start, g.test.end);
     let truth: boolean | undefined;
     try {
@@ -214,13 +215,13 @@ function evaluateStatement(cell: CellOf, at: number, st: Statement, value: Expr,
     // On an assigned name: its binding after this line (so a printed value stands in when needed).
     const t = st.targets.find((x) => contains(x, offset));
     const envAfter = at + 1 < sts.length ? cell.envBefore[at + 1] : cell.envOut;
-    if (t && t.k === 'name') return describe(source, { k: 'name', id: t.id, start: t.start, end: t.end }, envAfter, t.id);
+    if (t && t.k === 'name') return describe(source, { k: 'name', id: t.id, start: t.start, end: t.end }, envAfter, t.id, cell.random);
     target = st.value;
   } else {
     if (offset < value.start || offset > value.end) return null;
     const path = pathTo(value, offset);
     let i = path.length - 1;
-    const ev = new Evaluator(source, cell.envBefore[at]);
+    const ev = new Evaluator(source, cell.envBefore[at], cell.random);
     const inner = path[i].node;
     if (inner.k === 'name' || inner.k === 'literal') {
       // A variable or literal shows as itself; a module, loss object or method grows into its call.
@@ -231,14 +232,14 @@ function evaluateStatement(cell: CellOf, at: number, st: Statement, value: Expr,
         v = undefined;
       }
       const callable = v !== undefined && (v.k === 'module' || v.k === 'lossModule' || v.k === 'activation' || v.k === 'method');
-      if (!callable || !path[i].continues) return describe(source, inner, cell.envBefore[at], inner.k === 'name' ? inner.id : undefined);
+      if (!callable || !path[i].continues) return describe(source, inner, cell.envBefore[at], inner.k === 'name' ? inner.id : undefined, cell.random);
     }
     while (i > 0 && path[i].continues && !isPrintCall(path[i - 1].node)) i--;
     target = path[i].node;
     if (target.k === 'name') name = target.id;
     if (isPrintCall(target) || target.k === 'tuple' || target.k === 'list' || target.k === 'fstring' || target.k === 'str') return null;
   }
-  return describe(source, target, cell.envBefore[at], name);
+  return describe(source, target, cell.envBefore[at], name, cell.random);
 }
 
 /** Breakdown and findings per loss call, computed once: both walk every element of a large input. */
@@ -272,10 +273,10 @@ function explain(loss: LossOrigin): Explanation {
   return out;
 }
 
-function describe(source: string, e: Expr, env: Env | null, name: string | undefined): EvaluateResult | null {
+function describe(source: string, e: Expr, env: Env | null, name: string | undefined, random?: RandomCalls): EvaluateResult | null {
   const range: SourceRange = { offset: e.start, length: e.end - e.start };
   const expressionText = source.slice(e.start, e.end);
-  const ev = new Evaluator(source, env);
+  const ev = new Evaluator(source, env, random);
   let v: PyValue;
   try {
     v = ev.eval(e);

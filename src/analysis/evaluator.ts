@@ -21,6 +21,9 @@ import {
   ArithOp, IndexItem, TensorOpError, arange, castTensor, cat, elementwise, filled, indexTensor, matmul, oneHot, pyMod, reduce, reshape, roundTo, sigmoid, transpose, unaryFloat, unarySame,
 } from './tensorMath';
 import { LossOrigin, PyValue, describeValue, pyFormat, pyRepr, pyStr } from './values';
+import type { RandomCalls, RandomStream } from './randomStreams';
+import { NumpyRandomState } from '../interpreter/random/numpyRandom';
+import { TorchGenerator } from '../interpreter/random/torchRandom';
 
 /** Why a value could not be computed: `unknown` (needs the code to run) or `error` (torch would raise). */
 export interface Failure {
@@ -70,6 +73,8 @@ export interface Binding {
   readonly choice?: Choice;
   /** The environment before the statement. */
   readonly env: Env | null;
+  /** The seeded random calls of the binding's cell. */
+  readonly random?: RandomCalls;
   /** The value the cell printed for this binding, if any. */
   echo?: Echo;
   /** The outcome, once computed. */
@@ -107,7 +112,7 @@ export function lookup(env: Env | null, name: string): Binding | undefined {
 }
 
 /** Names every notebook has without an import, for snippets pasted without their imports. */
-const DEFAULT_MODULES: Readonly<Record<string, string>> = {
+export const DEFAULT_MODULES: Readonly<Record<string, string>> = {
   torch: 'torch',
   np: 'numpy',
   numpy: 'numpy',
@@ -125,7 +130,7 @@ const UNSAFE_MODULES = /^(os|sys|subprocess|shutil|pickle|builtins|importlib|soc
 const RANDOM = /^(torch\.(randn|rand|randint|randn_like|rand_like|randint_like|normal|randperm|bernoulli|multinomial|poisson)|np\.random\..+|random\..+)$/;
 const UNINITIALISED = /^torch\.(empty|empty_like|Tensor|FloatTensor|LongTensor|DoubleTensor|IntTensor)$/;
 const FILE_LOADS = /^(torch\.load|np\.(load|loadtxt|genfromtxt|fromfile)|pd\.read_\w+|pandas\.read_\w+|json\.loads?|pickle\.loads?)$/;
-const RANDOM_METHODS = new Set(['random_', 'uniform_', 'normal_', 'bernoulli_', 'exponential_', 'geometric_', 'cauchy_', 'log_normal_']);
+export const RANDOM_METHODS = new Set(['random_', 'uniform_', 'normal_', 'bernoulli_', 'exponential_', 'geometric_', 'cauchy_', 'log_normal_']);
 
 /** Dtype attributes (`torch.float32`, `torch.long`). */
 const TORCH_DTYPES = /^(float|float16|float32|float64|double|half|bfloat16|long|int|int8|int16|int32|int64|uint8|bool)$/;
@@ -170,7 +175,7 @@ export function resolveBinding(b: Binding): Outcome {
     outcome = { failure: { kind: 'unknown', name: b.name, reason: `\`${b.name}\` depends on too long a chain of assignments to follow.`, span: b.span, source: b.source }, notes: [] };
   } else {
     bindingDepth++;
-    const ev = new Evaluator(b.source, b.env);
+    const ev = new Evaluator(b.source, b.env, b.random);
     try {
       let v = ev.eval(b.expr);
       if (b.element !== undefined) v = unpack(v, b.element, b);
@@ -195,7 +200,7 @@ function resolveChoice(b: Binding, c: Choice): Outcome {
   let env = c.fallback;
   for (const arm of c.arms) {
     if (arm.test) {
-      const ev = new Evaluator(b.source, c.testEnv);
+      const ev = new Evaluator(b.source, c.testEnv, b.random);
       let truth: boolean;
       try {
         truth = ev.truth(ev.eval(arm.test), arm.test);
@@ -254,11 +259,140 @@ export class Evaluator {
   /** Provenance notes of everything evaluated so far (`input: from the printed output, 4 decimals`). */
   readonly notes: string[] = [];
 
-  /** @param source the cell the expressions are in. @param env the names visible there. */
+  /** @param source the cell the expressions are in. @param env the names visible there. @param random the cell's seeded random calls. */
   constructor(
     readonly source: string,
     readonly env: Env | null,
+    readonly random?: RandomCalls,
   ) {}
+
+  /** Draws the seeded random call `node` as call `index` of `stream` (the stream replays its earlier calls this way). */
+  drawAt(node: Expr & { k: 'call' }, stream: RandomStream, index: number): PyValue {
+    const fn = this.eval(node.fn);
+    if (fn.k !== 'module') return fail('unknown', 'The random call is not a module function.', node, this.source);
+    return this.seeded(canonicalPath(fn.path), node, stream, index);
+  }
+
+  private seeded(c: string, e: Expr & { k: 'call' }, stream: RandomStream, index: number): PyValue {
+    const refusal = stream.refusal(index);
+    const shown = `${c}(...)`;
+    if (refusal !== undefined) return fail('unknown', `\`${c}(...)\` draws random numbers after ${refusal}, so the generator's state there is not known.`, e, this.source, shown);
+    const pos = e.args.map((a) => this.eval(a));
+    const kw = new Map<string, PyValue>();
+    for (const k of e.keywords) kw.set(k.name, this.eval(k.value));
+    const a: Args = { pos, kw, node: e };
+    for (const k of ['generator', 'out', 'layout', 'pin_memory']) if (kw.has(k)) return fail('unknown', `\`${c}(..., ${k}=...)\` is not reproduced.`, e, this.source, shown);
+    let v: PyValue;
+    try {
+      v = stream.valueAt(index, (gen) => this.generate(c, a, gen));
+    } catch (err) {
+      if (err instanceof RangeError) return fail('unknown', `\`${c}(...)\` could not be drawn: ${err.message}.`, e, this.source, shown);
+      throw err;
+    }
+    this.note(`${c}: drawn from the seed set at line ${stream.seed.line}, as ${stream.kind === 'torch' ? "PyTorch's CPU generator" : "NumPy's legacy RandomState"} gives it`);
+    return v;
+  }
+
+  private generate(c: string, a: Args, gen: TorchGenerator | NumpyRandomState): PyValue {
+    const e = a.node;
+    const count = (shape: readonly number[]): number => {
+      const n = shape.reduce((x, y) => x * y, 1);
+      if (shape.some((d) => d < 0)) throw new TensorOpError(`${c}: negative dimension in size ${formatShape(shape)}.`);
+      if (n > 1 << 22) throw new TensorOpError(`${c}: ${n} values are more than Loss Lens draws statically (at most ${1 << 22}, 32 MB).`);
+      return n;
+    };
+    if (gen instanceof TorchGenerator) {
+      const fnName = c.slice(6);
+      const floatDtype = (d: DType | undefined): 'float32' | 'float64' => {
+        if (d === 'int64') throw new TensorOpError(`${c}: an integer dtype is not valid here.`);
+        return d ?? 'float32';
+      };
+      switch (fnName) {
+        case 'rand':
+        case 'randn':
+        case 'rand_like':
+        case 'randn_like': {
+          const like = fnName.endsWith('_like') ? this.tensorOf(a.pos[0] ?? { k: 'none' }, `${c}()'s input`) : undefined;
+          const sizeKw = a.kw.get('size');
+          const shape = like ? like.shape : sizeKw ? this.sizeArgs({ ...a, pos: [sizeKw] }) : this.sizeArgs(a);
+          const dtype = floatDtype(this.dtypeArg(a.kw.get('dtype')) ?? (like && like.dtype !== 'int64' ? like.dtype : undefined));
+          const n = count(shape);
+          const data = fnName.startsWith('randn') ? gen.randn(n, dtype) : gen.rand(n, dtype);
+          const rg = a.kw.get('requires_grad');
+          return { k: 'tensor', t: { shape: [...shape], data, dtype }, ...(rg && this.truth(rg, e) ? { requiresGrad: true } : {}) };
+        }
+        case 'randint': {
+          const nums = a.pos.filter((v) => v.k === 'num' || v.k === 'bool');
+          const sizeV = a.kw.get('size') ?? a.pos.find((v) => v.k === 'tuple' || v.k === 'list');
+          const lowV = a.kw.get('low');
+          const highV = a.kw.get('high');
+          let low = 0;
+          let high: number;
+          if (highV) {
+            high = this.intOf(highV, 'high');
+            low = lowV ? this.intOf(lowV, 'low') : nums.length > 0 ? this.intOf(nums[0], 'low') : 0;
+          } else if (nums.length >= 2) {
+            low = this.intOf(nums[0], 'low');
+            high = this.intOf(nums[1], 'high');
+          } else if (nums.length === 1) high = this.intOf(nums[0], 'high');
+          else throw new TensorOpError('randint() needs high and size: torch.randint(low, high, (n,)).');
+          if (!sizeV) throw new TensorOpError('randint() is missing the size: torch.randint(low, high, (n,)).');
+          const dt = this.dtypeArg(a.kw.get('dtype'));
+          if (dt && dt !== 'int64') throw new TensorOpError(`${c}(dtype=${dt}) is not reproduced: use the default torch.int64.`);
+          const shape = this.sizeArgs({ ...a, pos: [sizeV] });
+          return { k: 'tensor', t: { shape, data: gen.randint(low, high, count(shape)), dtype: 'int64' } };
+        }
+        case 'randperm': {
+          const n = this.intOf(a.pos[0] ?? a.kw.get('n') ?? { k: 'none' }, 'n');
+          const dt = this.dtypeArg(a.kw.get('dtype'));
+          if (dt && dt !== 'int64') throw new TensorOpError(`${c}(dtype=${dt}) is not reproduced: use the default torch.int64.`);
+          return { k: 'tensor', t: { shape: [n], data: gen.randperm(count([n])), dtype: 'int64' } };
+        }
+        default:
+          return fail('unknown', `\`${c}(...)\` is not one of the seeded draws Loss Lens reproduces.`, e, this.source, `${c}(...)`);
+      }
+    }
+    const fnName = c.slice('np.random.'.length);
+    const sizeOr = (v: PyValue | undefined): number[] | null => (v === undefined || v.k === 'none' ? null : v.k === 'num' ? [this.intOf(v, 'size')] : this.sizeArgs({ ...a, pos: [v] }));
+    const arr = (shape: number[] | null, data: Float64Array, int: boolean): PyValue =>
+      shape === null ? { k: 'num', v: data[0], int } : { k: 'tensor', t: { shape, data, dtype: int ? 'int64' : 'float64' } };
+    const numArg = (name: string, i: number, dflt: number): number => {
+      const v = this.kwOrPos(a, name, i);
+      return v === undefined || v.k === 'none' ? dflt : this.numberOf(v.k === 'tensor' && v.t.data.length !== 1 ? fail('unknown', `np.random.${fnName} with an array ${name} is not reproduced.`, e, this.source) : v, name);
+    };
+    switch (fnName) {
+      case 'rand':
+      case 'randn': {
+        const shape = a.pos.length === 0 ? null : a.pos.map((v) => this.intOf(v, 'a dimension'));
+        const n = shape === null ? 1 : count(shape);
+        return arr(shape, fnName === 'rand' ? gen.rand(n) : gen.randn(n), false);
+      }
+      case 'random':
+      case 'random_sample': {
+        const shape = sizeOr(this.kwOrPos(a, 'size', 0));
+        return arr(shape, gen.rand(shape === null ? 1 : count(shape)), false);
+      }
+      case 'normal':
+      case 'uniform': {
+        const shape = sizeOr(this.kwOrPos(a, 'size', 2));
+        const n = shape === null ? 1 : count(shape);
+        const data = fnName === 'normal' ? gen.normal(numArg('loc', 0, 0), numArg('scale', 1, 1), n) : gen.uniform(numArg('low', 0, 0), numArg('high', 1, 1), n);
+        return arr(shape, data, false);
+      }
+      case 'randint': {
+        const lowV = this.kwOrPos(a, 'low', 0);
+        const highV = this.kwOrPos(a, 'high', 1);
+        if (!lowV) throw new TensorOpError('np.random.randint() needs low (and high).');
+        const [low, high] = highV === undefined || highV.k === 'none' ? [0, this.intOf(lowV, 'high')] : [this.intOf(lowV, 'low'), this.intOf(highV, 'high')];
+        const dt = a.kw.get('dtype');
+        if (dt && !(dt.k === 'dtype' && dt.dtype === 'int64') && !(dt.k === 'module' && dt.path === 'builtins.int')) return fail('unknown', 'np.random.randint with a dtype other than int64 is not reproduced.', e, this.source);
+        const shape = sizeOr(this.kwOrPos(a, 'size', 2));
+        return arr(shape, gen.randint(low, high, shape === null ? 1 : count(shape)), true);
+      }
+      default:
+        return fail('unknown', `\`${c}(...)\` is not one of the seeded draws Loss Lens reproduces.`, e, this.source, `${c}(...)`);
+    }
+  }
 
   private note(n: string): void {
     if (!this.notes.includes(n)) this.notes.push(n);
@@ -647,6 +781,8 @@ export class Evaluator {
         return fail('error', `\`${bare}(...)\` is refused: Loss Lens never runs code, opens files or imports modules; paste the values instead.`, e, this.source, bare);
       }
       const c = canonicalPath(path);
+      const reg = this.random?.get(e);
+      if (reg) return this.seeded(c, e, reg.stream, reg.index);
       if (RANDOM.test(c)) return fail('unknown', `\`${c}(...)\` draws random numbers.`, e, this.source, `${c}(...)`);
       if (FILE_LOADS.test(c)) return fail('unknown', `\`${c}(...)\` reads a file.`, e, this.source, `${c}(...)`);
     }

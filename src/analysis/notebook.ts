@@ -11,7 +11,9 @@
 import { PyLexer, Tok } from '../parsers/lexer';
 import { parseReprs } from '../parsers/reprs';
 import type { TensorVal } from '../parsers/pythonLiteral';
-import { Binding, Choice, Echo, Env, lookup } from './evaluator';
+import { Binding, Choice, DEFAULT_MODULES, Echo, Env, Evaluator, RANDOM_METHODS, canonicalPath, lookup } from './evaluator';
+import { lossByModule } from './lossTable';
+import { RandomCalls, RandomStream, StreamKind } from './randomStreams';
 import { Expr, ParsedCell, Span, Statement, parseCell } from './syntax';
 import type { PyValue } from './values';
 
@@ -32,6 +34,15 @@ export interface CellAnalysis {
   readonly contexts: readonly StatementContext[];
   /** The environment after the cell. */
   readonly envOut: Env | null;
+  /** The seeded random calls of the cell, and the streams after it. */
+  readonly random: RandomCalls;
+  readonly streamsOut: Streams;
+}
+
+/** The seeded generators after a cell. */
+export interface Streams {
+  readonly torch?: RandomStream;
+  readonly numpy?: RandomStream;
 }
 
 /** All cells analysed in order. */
@@ -55,10 +66,12 @@ export function analyzeCells(cells: readonly CellInput[]): NotebookAnalysis {
     out.push(p);
   }
   let env = out.length > 0 ? out[out.length - 1].envOut : null;
+  let streams: Streams = out.length > 0 ? out[out.length - 1].streamsOut : {};
   for (; i < cells.length; i++) {
-    const a = analyzeCell(i, cells[i], env);
+    const a = analyzeCell(i, cells[i], env, streams);
     out.push(a);
     env = a.envOut;
+    streams = a.streamsOut;
   }
   last = { cells: out };
   return last;
@@ -150,16 +163,18 @@ function boundNames(st: Statement): string[] {
   }
 }
 
-function analyzeCell(index: number, cell: CellInput, envIn: Env | null): CellAnalysis {
+function analyzeCell(index: number, cell: CellInput, envIn: Env | null, streamsIn: Streams): CellAnalysis {
   const parsed = parseCell(cell.source);
   const source = cell.source;
   const envBefore: (Env | null)[] = [];
   const contexts: StatementContext[] = [];
+  const random = new Map<Expr, { stream: RandomStream; index: number }>();
   let env = envIn;
   let envAt: Env | null = env;
   const bind = (name: string, b: Omit<Binding, 'name' | 'cell' | 'source' | 'env'>, at: Env | null = envAt): void => {
-    env = { name, binding: { name, cell: index, source, env: at, ...b }, parent: env };
+    env = { name, binding: { name, cell: index, source, env: at, random, ...b }, parent: env };
   };
+  const rng = new StreamTracker(streamsIn, random, source);
   const lineOf = (offset: number): number => {
     let n = 1;
     for (let i = source.indexOf('\n'); i >= 0 && i < offset; i = source.indexOf('\n', i + 1)) n++;
@@ -226,6 +241,7 @@ function analyzeCell(index: number, cell: CellInput, envIn: Env | null): CellAna
     const ctx: StatementContext = outer && outer.indent === indent ? outer.outer : outer ? bodyContext(outer) : { guards: [], straight: true };
     const guards = ctx.guards;
     contexts.push(ctx);
+    if (!ctx.note && !ctx.blocked) rng.statement(st, env, ctx.straight, lineOf(st.start));
     if (ctx.blocked && outer) {
       // Inside a block that is not followed: only the names it binds matter.
       for (const n of boundNames(st)) outer.blockedNames.add(n);
@@ -361,9 +377,235 @@ function analyzeCell(index: number, cell: CellInput, envIn: Env | null): CellAna
     }
   }
   for (let f = stack.pop(); f; f = stack.pop()) close(f);
-  const analysis: CellAnalysis = { index, parsed, outputs: cell.outputs, envBefore, contexts, envOut: env };
+  const analysis: CellAnalysis = { index, parsed, outputs: cell.outputs, envBefore, contexts, envOut: env, random, streamsOut: rng.out() };
   attachEchoes(analysis);
   return analysis;
+}
+
+/** Seeded draws: `torch.*` ones from PyTorch's default CPU generator, `np.random.*` ones from NumPy's legacy global state. */
+const TORCH_DRAWS = /^torch\.(rand|randn|randint|randperm|rand_like|randn_like)$/;
+const NUMPY_DRAWS = /^np\.random\.(rand|randn|randint|normal|uniform|random|random_sample)$/;
+/** Calls that draw from PyTorch's generator in a way Loss Lens does not reproduce. */
+const TORCH_OTHER = /^(torch\.(normal|bernoulli|multinomial|poisson|randint_like|seed|random\.seed|nn\.init\..*|utils\.data\.random_split)|F\.(dropout\w*|alpha_dropout|feature_alpha_dropout|gumbel_softmax|rrelu))$/;
+/** torch.nn classes that hold no random state when built. */
+const PURE_NN = /^nn\.(Softmax|LogSoftmax|Sigmoid|ReLU|Tanh|GELU|Flatten|Identity|Dropout\d?d?|Softmax2d|LeakyReLU|ELU|SiLU|Softplus)$/;
+/** Methods that never draw random numbers (tensor maths, autograd, optimisers, containers, strings). */
+const PURE_METHODS = new Set(
+  ('backward zero_grad step append extend insert pop items keys values get format join split strip replace lower upper startswith endswith eval train parameters named_parameters ' +
+    'state_dict load_state_dict add_ sub_ mul_ div_ copy_ fill_ zero_ clamp_ squeeze_ unsqueeze_ requires_grad_ retain_grad numel dim size to cuda cpu max min argmax argmin topk sort ' +
+    'any all eq ne gt lt ge le mm matmul mv dot exp log log1p log2 pow sqrt abs neg sum mean std var norm prod cumsum softmax log_softmax sigmoid relu tanh clamp clip clamp_min clamp_max ' +
+    'gather scatter scatter_ index_select masked_fill masked_fill_ view reshape permute transpose t expand repeat flatten unsqueeze squeeze contiguous detach clone numpy tolist item ' +
+    'float double long int bool half type type_as view_as expand_as reshape_as chunk narrow unbind new_zeros new_ones new_tensor new_full astype copy round floor ceil sign add sub mul div ' +
+    'sub_ isnan isinf nonzero count_nonzero unique shape apply_ register_hook update add_scalar add_scalars flush close set_description set_postfix').split(' '),
+);
+
+/** Python built-ins that draw nothing. */
+const PURE_BUILTINS = new Set('print display len float int str bool repr abs round min max sum range enumerate zip list tuple dict set sorted reversed isinstance type map filter any all format'.split(' '));
+
+/** The call path of a callee rooted at a module name (`torch.randn`, `np.random.seed`), canonical, or undefined. */
+function calleePath(fn: Expr, env: Env | null): string | undefined {
+  const parts: string[] = [];
+  let e = fn;
+  while (e.k === 'attr') {
+    parts.unshift(e.attr);
+    e = e.obj;
+  }
+  if (e.k !== 'name') return undefined;
+  const b = lookup(env, e.id);
+  const root = b ? (b.fixed?.k === 'module' ? b.fixed.path : undefined) : DEFAULT_MODULES[e.id] ?? (PURE_BUILTINS.has(e.id) ? `builtins.${e.id}` : undefined);
+  return root === undefined ? undefined : canonicalPath([root, ...parts].join('.'));
+}
+
+/** Calls of a statement in execution order (arguments before the call). */
+function callsOf(e: Expr, out: (Expr & { k: 'call' })[]): void {
+  switch (e.k) {
+    case 'call':
+      callsOf(e.fn, out);
+      for (const x of e.args) callsOf(x, out);
+      for (const k of e.keywords) callsOf(k.value, out);
+      out.push(e);
+      return;
+    case 'attr':
+      return callsOf(e.obj, out);
+    case 'index':
+      callsOf(e.obj, out);
+      for (const x of e.items) callsOf(x, out);
+      return;
+    case 'slice':
+      for (const x of [e.lo, e.hi, e.step]) if (x) callsOf(x, out);
+      return;
+    case 'bin':
+      callsOf(e.l, out);
+      return callsOf(e.r, out);
+    case 'unary':
+    case 'not':
+      return callsOf(e.operand, out);
+    case 'cmp':
+      for (const x of e.operands) callsOf(x, out);
+      return;
+    case 'boolop':
+      for (const x of e.values) callsOf(x, out);
+      return;
+    case 'ifexp':
+      callsOf(e.test, out);
+      callsOf(e.body, out);
+      return callsOf(e.orelse, out);
+    case 'tuple':
+    case 'list':
+      for (const x of e.items) callsOf(x, out);
+      return;
+    case 'fstring':
+      for (const p of e.parts) if (typeof p !== 'string') callsOf(p.expr, out);
+      return;
+    default:
+      return;
+  }
+}
+
+/** The expressions a statement evaluates when it runs. */
+function expressionsOf(st: Statement): Expr[] {
+  switch (st.kind) {
+    case 'assign':
+    case 'expr':
+    case 'setattr':
+      return [st.value];
+    case 'block':
+      return [st.header.test, ...(st.header.items ?? [])].filter((x): x is Expr => x !== undefined);
+    default:
+      return [];
+  }
+}
+
+/** Follows the seeded generators through a cell's statements; see randomStreams.ts. */
+class StreamTracker {
+  private torch: RandomStream | undefined;
+  private numpy: RandomStream | undefined;
+  private readonly forked = new Set<StreamKind>();
+
+  constructor(
+    streams: Streams,
+    private readonly random: Map<Expr, { stream: RandomStream; index: number }>,
+    private readonly source: string,
+  ) {
+    this.torch = streams.torch;
+    this.numpy = streams.numpy;
+  }
+
+  out(): Streams {
+    return { ...(this.torch ? { torch: this.torch } : {}), ...(this.numpy ? { numpy: this.numpy } : {}) };
+  }
+
+  /** The stream of `kind`, forked the first time this cell changes it. */
+  private mine(kind: StreamKind): RandomStream | undefined {
+    const s = kind === 'torch' ? this.torch : this.numpy;
+    if (!s || this.forked.has(kind)) return s;
+    const f = s.fork();
+    this.forked.add(kind);
+    if (kind === 'torch') this.torch = f;
+    else this.numpy = f;
+    return f;
+  }
+
+  private breakBoth(reason: string): void {
+    this.mine('torch')?.breakHere(reason);
+    this.mine('numpy')?.breakHere(reason);
+  }
+
+  /** Reads one statement: seeds start streams, draws join them, anything that may draw unseen breaks them. */
+  statement(st: Statement, env: Env | null, straight: boolean, line: number): void {
+    if (!this.torch && !this.numpy) {
+      // Nothing is seeded: only a seed matters.
+      if (!expressionsOf(st).some((x) => /manual_seed|random\.seed/.test(this.source.slice(x.start, x.end)))) return;
+    }
+    const where = `line ${line}`;
+    if (st.kind === 'block' && st.header.keyword === 'for') {
+      const it = st.header.test;
+      const simple = it && it.k === 'call' && it.fn.k === 'name' && /^(range|enumerate|zip|reversed)$/.test(it.fn.id);
+      if (!simple) this.breakBoth(`the loop over \`${it ? this.source.slice(it.start, Math.min(it.end, it.start + 40)) : '?'}\` (${where}), which may shuffle`);
+    }
+    for (const x of expressionsOf(st)) {
+      const calls: (Expr & { k: 'call' })[] = [];
+      callsOf(x, calls);
+      for (const c of calls) this.call(c, env, straight, where);
+    }
+  }
+
+  private call(node: Expr & { k: 'call' }, env: Env | null, straight: boolean, where: string): void {
+    const shown = this.source.slice(node.fn.start, node.fn.end);
+    const path = calleePath(node.fn, env);
+    if (path !== undefined) {
+      if (path === 'torch.manual_seed' || path === 'torch.random.manual_seed' || path === 'np.random.seed') {
+        const kind: StreamKind = path === 'np.random.seed' ? 'numpy' : 'torch';
+        let stream: RandomStream;
+        const source = this.source;
+        const seedExpr = node.args[0] ?? node.keywords[0]?.value;
+        const line = Number(/\d+/.exec(where)?.[0] ?? 0);
+        const seed = { line, value: (): number => {
+          if (!seedExpr) throw new RangeError('the seed call has no seed');
+          const v = new Evaluator(source, env, this.random).eval(seedExpr);
+          if (v.k !== 'num' || !v.int) throw new RangeError(`the seed is not an integer (${v.k})`);
+          return v.v;
+        } };
+        stream = new RandomStream(kind, seed);
+        if (!straight) stream.breakHere(`the seed set in a loop, a branch or a function (${where})`);
+        if (kind === 'torch') this.torch = stream;
+        else this.numpy = stream;
+        this.forked.add(kind);
+        return;
+      }
+      const torchDraw = TORCH_DRAWS.test(path);
+      const npDraw = NUMPY_DRAWS.test(path);
+      if (torchDraw || npDraw) {
+        const kind: StreamKind = torchDraw ? 'torch' : 'numpy';
+        const stream = this.mine(kind);
+        if (!stream) return;
+        if (!straight) {
+          stream.breakHere(`\`${shown}(...)\` in a loop or a branch (${where})`);
+          return;
+        }
+        const index = stream.calls.length;
+        const source = this.source;
+        const random = this.random;
+        stream.calls.push({ node, draw: (s, i) => new Evaluator(source, env, random).drawAt(node, s, i) });
+        this.random.set(node, { stream, index });
+        return;
+      }
+      if (path.startsWith('np.random.')) {
+        this.mine('numpy')?.breakHere(`\`${shown}(...)\` (${where}), a draw Loss Lens does not reproduce`);
+        return;
+      }
+      if (TORCH_OTHER.test(path)) {
+        this.mine('torch')?.breakHere(`\`${shown}(...)\` (${where}), a draw Loss Lens does not reproduce`);
+        return;
+      }
+      if (path.startsWith('nn.')) {
+        const cls = path.slice(3);
+        if (!lossByModule('torch', cls) && !PURE_NN.test(path)) this.mine('torch')?.breakHere(`\`${shown}(...)\` (${where}), which may initialise weights at random`);
+        return;
+      }
+      if (path.startsWith('timm.')) {
+        if (!lossByModule('timm', path.slice(5))) this.mine('torch')?.breakHere(`\`${shown}(...)\` (${where}), which may initialise weights at random`);
+        return;
+      }
+      if (/^(torch|F|np|math|builtins|random|time|json|collections|itertools|functools)\./.test(path)) return;
+      this.breakBoth(`\`${shown}(...)\` (${where}), which Loss Lens does not follow`);
+      return;
+    }
+    if (node.fn.k === 'attr') {
+      if (RANDOM_METHODS.has(node.fn.attr)) this.mine('torch')?.breakHere(`\`.${node.fn.attr}()\` (${where}), a draw Loss Lens does not reproduce`);
+      else if (!PURE_METHODS.has(node.fn.attr)) this.breakBoth(`\`${shown}(...)\` (${where}), which Loss Lens does not follow`);
+      return;
+    }
+    if (node.fn.k === 'name') {
+      // A loss object (`criterion = nn.CrossEntropyLoss()`) draws nothing; a model or a function may.
+      const b = lookup(env, node.fn.id);
+      const made = b?.expr?.k === 'call' ? calleePath(b.expr.fn, b.env) : undefined;
+      if (made && ((made.startsWith('nn.') && lossByModule('torch', made.slice(3))) || (made.startsWith('timm.') && lossByModule('timm', made.slice(5))) || PURE_NN.test(made))) return;
+      this.breakBoth(`\`${shown}(...)\` (${where}), which may draw random numbers Loss Lens does not follow`);
+      return;
+    }
+    this.breakBoth(`a call at ${where} Loss Lens does not follow`);
+  }
 }
 
 /** A printed tensor and the decimals it was printed with. */

@@ -246,9 +246,9 @@ function readPython(cells: readonly CellInput[], index: number, start: number, e
     for (const { st, i } of touched) {
       if (st.kind === 'assign') {
         const after = i + 1 < sts.length ? cell.envBefore[i + 1] : cell.envOut;
-        for (const t of targetNames(st)) out.eval(new Evaluator(source, after), nameExpr(t.id, t.span), t.id, st);
+        for (const t of targetNames(st)) out.eval(new Evaluator(source, after, cell.random), nameExpr(t.id, t.span), t.id, st);
       } else if (st.kind === 'expr' && !isPrint(st.value)) {
-        out.eval(new Evaluator(source, cell.envBefore[i]), st.value, st.value.k === 'name' ? st.value.id : undefined);
+        out.eval(new Evaluator(source, cell.envBefore[i], cell.random), st.value, st.value.k === 'name' ? st.value.id : undefined);
       }
     }
     return out.result();
