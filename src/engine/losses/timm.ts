@@ -57,7 +57,8 @@ function labelSmoothingTerms(x: Float64Array, target: Tensor, rows: number, size
   for (let r = 0; r < rows; r++) {
     const y = target.data[r];
     const nll = -logp[r * size + y];
-    const smooth = smoothing === 0 ? 0 : -sum(logp, r * size, (r + 1) * size) / size;
+    // timm always computes the smoothing term, so smoothing = 0 with an infinite logit is 0·∞ = nan.
+    const smooth = -sum(logp, r * size, (r + 1) * size) / size;
     losses[r] = (1 - smoothing) * nll + smoothing * smooth;
   }
   return losses;

@@ -30,6 +30,11 @@ describe('engine/losses/timm', () => {
       for (const s of [0.1, 0.3, 0.9]) near(value(labelSmoothingCrossEntropy(x45, y4, { smoothing: s })), value(crossEntropy(x45, y4, { label_smoothing: s })));
     });
 
+    it('smoothing 0 with an infinite logit is nan, as timm computes it (0 · ∞ in the smoothing term)', () => {
+      // timm's forward with Debian's torch: tensor(nan) for input [[0, -inf]], target [0], smoothing 0.
+      assert.ok(Number.isNaN(value(labelSmoothingCrossEntropy(f([1, 2], [0, -Infinity]), idx([1], [0]), { smoothing: 0 }))));
+    });
+
     it('uniform logits give ln C for any smoothing', () => {
       for (const s of [0, 0.1, 0.5]) near(value(labelSmoothingCrossEntropy(f([2, 7], new Array(14).fill(1.5)), idx([2], [0, 6]), { smoothing: s })), Math.log(7));
     });
