@@ -128,7 +128,10 @@ describe('Loss Lens panel (UI)', () => {
     }
     await cell.waitFor();
     await cell.locator('.view-line').first().click();
+    // The click must land in the cell's editor, not the notebook list, or Control+A selects every cell.
+    await cell.locator('.monaco-editor.focused').waitFor();
     await page.keyboard.press('Control+A');
+    await cell.locator('.selected-text').first().waitFor();
     await runCommand(page, 'Loss Lens: Compute Loss…');
     await acceptQuickPick(page, 'cross_entropy', true);
     await acceptQuickPick(page, "PyTorch's defaults");
