@@ -45,14 +45,19 @@ def torch_call(call):
     raise ValueError(fn)
 
 
-def torch_case(seed, calls):
-    torch.manual_seed(seed)
+def run_case(seed_fn, call_fn, seed, calls):
+    """Seeds with seed_fn, then records each call's values in order (one stream)."""
+    seed_fn(seed)
     out = []
     for c in calls:
         c = dict(c)
-        c['values'] = torch_call(c)
+        c['values'] = call_fn(c)
         out.append(c)
     return {'seed': seed, 'seedText': str(seed), 'calls': out}
+
+
+def torch_case(seed, calls):
+    return run_case(torch.manual_seed, torch_call, seed, calls)
 
 
 def numpy_call(call):
@@ -72,13 +77,7 @@ def numpy_call(call):
 
 
 def numpy_case(seed, calls):
-    np.random.seed(seed)
-    out = []
-    for c in calls:
-        c = dict(c)
-        c['values'] = numpy_call(c)
-        out.append(c)
-    return {'seed': seed, 'seedText': str(seed), 'calls': out}
+    return run_case(np.random.seed, numpy_call, seed, calls)
 
 
 TORCH_SEQUENCES = [

@@ -16,8 +16,9 @@ import type { OpArgs } from '../engine/op';
 import type { Tensor } from '../engine/tensor';
 import type { SourceRange } from '../parsers/parseResult';
 import { Env, Evaluator, EvalFailure, toFailure } from './evaluator';
-import { CellInput, analyzeCells } from './notebook';
+import { CellAnalysis, CellInput, analyzeCells } from './notebook';
 import type { RandomCalls } from './randomStreams';
+import { Budget, HOVER_LIMITS, withBudget } from '../interpreter/budget';
 import type { Expr, Span, Statement } from './syntax';
 import type { LossOrigin, PyValue } from './values';
 
@@ -140,7 +141,8 @@ function isPrintCall(e: Expr): boolean {
  */
 export function evaluateAt(cells: readonly CellInput[], cellIndex: number, offset: number): EvaluateResult | null {
   try {
-    return evaluateAtInner(cells, cellIndex, offset);
+    // One hover, one budget (interpreter/budget.ts): what it draws or allocates is charged to it.
+    return withBudget(new Budget(HOVER_LIMITS), () => evaluateAtInner(cells, cellIndex, offset));
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     return { kind: 'error', message: `Loss Lens could not evaluate this: ${message}`, range: { offset, length: 0 } };
@@ -205,9 +207,7 @@ function wordAt(source: string, offset: number): string {
   return source.slice(a, b);
 }
 
-type CellOf = ReturnType<typeof analyzeCells>['cells'][number];
-
-function evaluateStatement(cell: CellOf, at: number, st: Statement, value: Expr, offset: number, source: string): EvaluateResult | null {
+function evaluateStatement(cell: CellAnalysis, at: number, st: Statement, value: Expr, offset: number, source: string): EvaluateResult | null {
   const sts = cell.parsed.statements;
   let target: Expr;
   let name: string | undefined;

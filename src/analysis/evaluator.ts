@@ -12,16 +12,17 @@
 import { EngineError } from '../engine/errors';
 import type { ArgValue } from '../engine/op';
 import { registry } from '../engine/registry';
-import { DType, Tensor, formatShape } from '../engine/tensor';
+import { DType, Tensor, broadcastShapes, broadcastTo, formatShape } from '../engine/tensor';
 import { ParseError } from '../parsers/errors';
 import { dtypeFromPythonName } from '../parsers/dtypes';
 import { LossEntry, legacyReduction, lossByFunctional, lossByModule, parameterNames } from './lossTable';
 import type { BinaryOp, CompareOp, Expr, Span } from './syntax';
 import {
-  ArithOp, IndexItem, TensorOpError, arange, castTensor, cat, elementwise, filled, indexTensor, matmul, oneHot, pyMod, reduce, reshape, roundTo, sigmoid, transpose, unaryFloat, unarySame,
+  ArithOp, IndexItem, TensorOpError, arange, castTensor, cat, elementwise, filled, indexTensor, matmul, oneHot, promote, pyMod, reduce, reshape, roundTo, sigmoid, transpose, unaryFloat, unarySame,
 } from './tensorMath';
 import { LossOrigin, PyValue, describeValue, pyFormat, pyRepr, pyStr } from './values';
 import type { RandomCalls, RandomStream } from './randomStreams';
+import { BudgetExceeded, chargeElements } from '../interpreter/budget';
 import { NumpyRandomState } from '../interpreter/random/numpyRandom';
 import { TorchGenerator } from '../interpreter/random/torchRandom';
 
@@ -247,6 +248,7 @@ function fail(kind: 'unknown' | 'error', reason: string, span: Span, source: str
 /** Any exception from evaluating `e` as a {@link Failure}. */
 export function toFailure(err: unknown, e: Span, source: string): Failure {
   if (err instanceof EvalFailure) return err.failure;
+  if (err instanceof BudgetExceeded) return { kind: 'unknown', reason: err.message, span: e, source };
   if (err instanceof EngineError || err instanceof TensorOpError || err instanceof ParseError) return { kind: 'error', reason: err.message, span: e, source };
   if (err instanceof RangeError) return { kind: 'error', reason: `The value is too large to evaluate statically (${err.message}).`, span: e, source };
   return { kind: 'error', reason: `Loss Lens could not evaluate this (${err instanceof Error ? err.message : String(err)}).`, span: e, source };
@@ -298,7 +300,7 @@ export class Evaluator {
     const count = (shape: readonly number[]): number => {
       const n = shape.reduce((x, y) => x * y, 1);
       if (shape.some((d) => d < 0)) throw new TensorOpError(`${c}: negative dimension in size ${formatShape(shape)}.`);
-      if (n > 1 << 22) throw new TensorOpError(`${c}: ${n} values are more than Loss Lens draws statically (at most ${1 << 22}, 32 MB).`);
+      chargeElements(n, `${c}(...)`);
       return n;
     };
     if (gen instanceof TorchGenerator) {
@@ -688,11 +690,11 @@ export class Evaluator {
       const ta = asTensor(a, x);
       const tb = asTensor(b, y);
       if (ta && tb) {
-        const diff = elementwise('-', castTensor(ta, 'float64'), castTensor(tb, 'float64'));
-        // Comparing the float64 values themselves (the difference only supplies the broadcast shape).
-        const shape = diff.shape;
-        const xa = elementwise('+', castTensor(ta, 'float64'), filled(shape, 0, 'float64')).data;
-        const xb = elementwise('+', castTensor(tb, 'float64'), filled(shape, 0, 'float64')).data;
+        // Both sides in the promoted dtype, a Python number taking the tensor's (`torch.tensor([0.1]) == 0.1` is True).
+        const dtype = a.k === 'tensor' && b.k === 'tensor' ? promote(ta.dtype, tb.dtype) : a.k === 'tensor' ? promote(ta.dtype, tb.dtype, true) : promote(tb.dtype, ta.dtype, true);
+        const shape = broadcastShapes('comparison', ta.shape, tb.shape, ['the left operand', 'the right operand']);
+        const xa = broadcastTo(castTensor(ta, dtype), shape);
+        const xb = broadcastTo(castTensor(tb, dtype), shape);
         const data = new Float64Array(xa.length);
         for (let i = 0; i < data.length; i++) data[i] = cmp(xa[i], xb[i]) ? 1 : 0;
         return { k: 'tensor', t: { shape, data, dtype: 'int64' }, bool: true };
@@ -720,9 +722,9 @@ export class Evaluator {
       const y = int(b);
       if (x !== undefined && y !== undefined) return { k: 'num', v: f(x, y), int: true };
       if (a.k === 'tensor' && b.k === 'tensor' && a.bool && b.bool) {
-        const shape = elementwise('+', a.t, b.t).shape;
-        const xa = elementwise('+', a.t, filled(shape, 0, 'int64')).data;
-        const xb = elementwise('+', b.t, filled(shape, 0, 'int64')).data;
+        const shape = broadcastShapes(`'${op}'`, a.t.shape, b.t.shape, ['the left operand', 'the right operand']);
+        const xa = broadcastTo(a.t, shape);
+        const xb = broadcastTo(b.t, shape);
         return { k: 'tensor', t: { shape, data: xa.map((v, i) => f(v, xb[i])), dtype: 'int64' }, bool: true };
       }
       return fail('unknown', `'${op}' between ${describeValue(a)} and ${describeValue(b)} is not evaluated.`, e, this.source);

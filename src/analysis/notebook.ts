@@ -143,6 +143,11 @@ function namesSince(from: Env | null, to: Env | null): string[] {
   return [...out];
 }
 
+/** `x.random_(5)`, `x.add_(1)`: the name an in-place method call rebinds to the call's value. */
+function inPlaceTarget(v: Expr): string | undefined {
+  return v.k === 'call' && v.fn.k === 'attr' && v.fn.obj.k === 'name' && /[a-z0-9]_$/.test(v.fn.attr) ? v.fn.obj.id : undefined;
+}
+
 /** Names a statement binds, for the ones Loss Lens does not follow. */
 function boundNames(st: Statement): string[] {
   switch (st.kind) {
@@ -157,8 +162,8 @@ function boundNames(st: Statement): string[] {
     case 'block':
       return [...st.header.names];
     case 'expr': {
-      const v = st.value;
-      return v.k === 'call' && v.fn.k === 'attr' && v.fn.obj.k === 'name' && /[a-z0-9]_$/.test(v.fn.attr) ? [v.fn.obj.id] : [];
+      const name = inPlaceTarget(st.value);
+      return name === undefined ? [] : [name];
     }
   }
 }
@@ -175,10 +180,18 @@ function analyzeCell(index: number, cell: CellInput, envIn: Env | null, streamsI
     env = { name, binding: { name, cell: index, source, env: at, random, ...b }, parent: env };
   };
   const rng = new StreamTracker(streamsIn, random, source);
+  // 1-based line of an offset: a binary search over the cell's newlines, found once.
+  const newlines: number[] = [];
+  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) newlines.push(i);
   const lineOf = (offset: number): number => {
-    let n = 1;
-    for (let i = source.indexOf('\n'); i >= 0 && i < offset; i = source.indexOf('\n', i + 1)) n++;
-    return n;
+    let lo = 0;
+    let hi = newlines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (newlines[mid] < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
   };
   const headText = (h: Span): string => {
     const t = source.slice(h.start, h.end).replace(/\s+/g, ' ');
@@ -365,9 +378,8 @@ function analyzeCell(index: number, cell: CellInput, envIn: Env | null, streamsI
         break;
       }
       case 'expr': {
-        // `x.random_(5)`, `x.add_(1)`: an in-place method rebinds x to the call's value.
-        const v = st.value;
-        if (v.k === 'call' && v.fn.k === 'attr' && v.fn.obj.k === 'name' && /[a-z0-9]_$/.test(v.fn.attr)) bind(v.fn.obj.id, { span, expr: v });
+        const name = inPlaceTarget(st.value);
+        if (name !== undefined) bind(name, { span, expr: st.value });
         break;
       }
       case 'skip':
@@ -481,6 +493,7 @@ class StreamTracker {
   private torch: RandomStream | undefined;
   private numpy: RandomStream | undefined;
   private readonly forked = new Set<StreamKind>();
+  private readonly idle: boolean;
 
   constructor(
     streams: Streams,
@@ -489,6 +502,8 @@ class StreamTracker {
   ) {
     this.torch = streams.torch;
     this.numpy = streams.numpy;
+    // Nothing seeded before the cell and no seed in it: the cell cannot change a stream.
+    this.idle = !this.torch && !this.numpy && !/manual_seed|random\.seed/.test(source);
   }
 
   out(): Streams {
@@ -513,10 +528,7 @@ class StreamTracker {
 
   /** Reads one statement: seeds start streams, draws join them, anything that may draw unseen breaks them. */
   statement(st: Statement, env: Env | null, straight: boolean, line: number): void {
-    if (!this.torch && !this.numpy) {
-      // Nothing is seeded: only a seed matters.
-      if (!expressionsOf(st).some((x) => /manual_seed|random\.seed/.test(this.source.slice(x.start, x.end)))) return;
-    }
+    if (this.idle) return;
     const where = `line ${line}`;
     if (st.kind === 'block' && st.header.keyword === 'for') {
       const it = st.header.test;
@@ -526,11 +538,12 @@ class StreamTracker {
     for (const x of expressionsOf(st)) {
       const calls: (Expr & { k: 'call' })[] = [];
       callsOf(x, calls);
-      for (const c of calls) this.call(c, env, straight, where);
+      for (const c of calls) this.call(c, env, straight, line);
     }
   }
 
-  private call(node: Expr & { k: 'call' }, env: Env | null, straight: boolean, where: string): void {
+  private call(node: Expr & { k: 'call' }, env: Env | null, straight: boolean, line: number): void {
+    const where = `line ${line}`;
     const shown = this.source.slice(node.fn.start, node.fn.end);
     const path = calleePath(node.fn, env);
     if (path !== undefined) {
@@ -539,7 +552,6 @@ class StreamTracker {
         let stream: RandomStream;
         const source = this.source;
         const seedExpr = node.args[0] ?? node.keywords[0]?.value;
-        const line = Number(/\d+/.exec(where)?.[0] ?? 0);
         const seed = { line, value: (): number => {
           if (!seedExpr) throw new RangeError('the seed call has no seed');
           const v = new Evaluator(source, env, this.random).eval(seedExpr);
@@ -566,7 +578,7 @@ class StreamTracker {
         const index = stream.calls.length;
         const source = this.source;
         const random = this.random;
-        stream.calls.push({ node, draw: (s, i) => new Evaluator(source, env, random).drawAt(node, s, i) });
+        stream.calls.push({ node, text: source.slice(node.start, Math.min(node.end, node.start + 60)), draw: (s, i) => new Evaluator(source, env, random).drawAt(node, s, i) });
         this.random.set(node, { stream, index });
         return;
       }

@@ -14,9 +14,10 @@
  * adds calls works on a fork (same seed and earlier calls), so a cached prefix of cells keeps its
  * values when the cells after it change.
  */
+import { BudgetExceeded } from '../interpreter/budget';
 import { NumpyRandomState } from '../interpreter/random/numpyRandom';
 import { TorchGenerator } from '../interpreter/random/torchRandom';
-import type { Expr, Span } from './syntax';
+import type { Expr } from './syntax';
 import type { PyValue } from './values';
 
 /** The two generators notebooks seed. */
@@ -25,6 +26,8 @@ export type StreamKind = 'torch' | 'numpy';
 /** One random call of a stream: the node, and what evaluates it (set by the analysis). */
 export interface RandomCall {
   readonly node: Expr & { k: 'call' };
+  /** Its source text, for messages. */
+  readonly text: string;
   /** Computes the call's value on `stream` as its `index`-th draw (arguments evaluated in the call's own cell and names). */
   readonly draw: (stream: RandomStream, index: number) => PyValue;
 }
@@ -89,7 +92,9 @@ export class RandomStream {
       try {
         this.calls[j].draw(this, j);
       } catch (e) {
-        this.failure = `the random call \`${describeCall(this.calls[j].node)}\` before it could not be evaluated (${e instanceof Error ? e.message : String(e)})`;
+        // A bound of this hover is not a property of the stream: the next hover may replay it.
+        if (e instanceof BudgetExceeded) throw e;
+        this.failure = `the random call \`${this.calls[j].text}\` before it could not be evaluated (${e instanceof Error ? e.message : String(e)})`;
         throw new RangeError(this.failure);
       }
       if (this.results.length === j) {
@@ -106,10 +111,6 @@ export class RandomStream {
     if (this.kind === 'torch') return (this.torch ??= new TorchGenerator(this.seed.value()));
     return (this.numpy ??= new NumpyRandomState(this.seed.value()));
   }
-}
-
-function describeCall(node: Span & { k: 'call' }): string {
-  return `call at offset ${node.start}`;
 }
 
 /** Which stream each random call of a cell draws from. */

@@ -211,28 +211,35 @@ function blockKeyword(source: string, at: number): { keyword: BlockKeyword; afte
   return { keyword: m[1] as BlockKeyword, after: at + m[0].length };
 }
 
-/** The offset of the colon that ends a block header (at bracket depth 0, outside strings), or -1. */
-function headerColon(source: string, from: number, end: number): number {
+/**
+ * The first offset in `src[from, end)` where `hit(i, depth)` holds, scanning outside strings and
+ * comments with the bracket depth (the depth after a closing bracket at `i`), or -1.
+ */
+function scanDepth(src: string, from: number, end: number, hit: (i: number, depth: number) => boolean): number {
   let depth = 0;
   for (let i = from; i < end; i++) {
-    const c = source[i];
+    const c = src[i];
     if (c === '#') {
-      while (i < end && source[i] !== '\n') i++;
+      while (i < end && src[i] !== '\n') i++;
       continue;
     }
     if (c === '"' || c === "'") {
-      const triple = source.startsWith(c + c + c, i);
-      const q = triple ? c + c + c : c;
+      const q = src.startsWith(c + c + c, i) ? c + c + c : c;
       let j = i + q.length;
-      while (j < end && !source.startsWith(q, j)) j += source[j] === '\\' ? 2 : 1;
+      while (j < end && !src.startsWith(q, j)) j += src[j] === '\\' ? 2 : 1;
       i = j + q.length - 1;
       continue;
     }
     if (c === '(' || c === '[' || c === '{') depth++;
     else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (c === ':' && depth === 0 && source[i + 1] !== '=') return i;
+    if (hit(i, depth)) return i;
   }
   return -1;
+}
+
+/** The offset of the colon that ends a block header (at depth 0, not a walrus), or -1. */
+function headerColon(src: string, from: number, end: number): number {
+  return scanDepth(src, from, end, (i, d) => d === 0 && src[i] === ':' && src[i + 1] !== '=');
 }
 
 /** Reads a block header, and the span of a one-line body after its colon (`if x: y = 1`). */
@@ -354,25 +361,13 @@ class HeaderReader {
 
 /** The offset of the ')' closing the '(' at `open` (before `end`), or -1. */
 function matchingParen(src: string, open: number, end: number): number {
-  let depth = 0;
-  for (let i = open; i < end; i++) {
-    const c = src[i];
-    if (c === '"' || c === "'") {
-      const j = src.indexOf(c, i + 1);
-      if (j < 0) return -1;
-      i = j;
-    } else if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') {
-      if (--depth === 0) return i;
-    }
-  }
-  return -1;
+  return scanDepth(src, open, end, (i, d) => d === 0 && src[i] === ')');
 }
 
 /** The parameters `a, b: int = 2, *args, key=None, **kw` in `src[start, end)`. */
 function readParams(src: string, start: number, end: number): Param[] {
   const out: Param[] = [];
-  let depth = 0;
+  const comma = (from: number): number => scanDepth(src, from, end, (i, d) => d === 0 && src[i] === ',');
   let from = start;
   const one = (a: number, b: number): void => {
     const text = src.slice(a, b);
@@ -392,17 +387,9 @@ function readParams(src: string, start: number, end: number): Param[] {
     }
     out.push({ name: m[2], star: m[1] as '' | '*' | '**', ...(def ? { default: def } : {}) });
   };
-  for (let i = start; i < end; i++) {
-    const c = src[i];
-    if (c === '"' || c === "'") {
-      const j = src.indexOf(c, i + 1);
-      i = j < 0 ? end : j;
-    } else if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (c === ',' && depth === 0) {
-      one(from, i);
-      from = i + 1;
-    }
+  for (let at = comma(from); at >= 0; at = comma(from)) {
+    one(from, at);
+    from = at + 1;
   }
   one(from, end);
   return out;
@@ -410,14 +397,7 @@ function readParams(src: string, start: number, end: number): Param[] {
 
 /** The first `=` at depth 0 in `src[from, end)` (a default after an annotation), or -1. */
 function depthZeroEquals(src: string, from: number, end: number): number {
-  let depth = 0;
-  for (let i = from; i < end; i++) {
-    const c = src[i];
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (c === '=' && depth === 0 && src[i + 1] !== '=') return i;
-  }
-  return -1;
+  return scanDepth(src, from, end, (i, d) => d === 0 && src[i] === '=' && src[i + 1] !== '=');
 }
 
 /** The names of a target expression (`x`, `(a, b)`, `[a, *rest]`), appended to `out`. */

@@ -10,6 +10,7 @@
  * rounded to float32 after each operation, as torch stores them.
  */
 import { EngineError } from '../engine/errors';
+import { sum } from '../engine/reduce';
 import { DType, Tensor, broadcastShapes, broadcastTo, formatShape, normalizeDim, numel, stridesOf } from '../engine/tensor';
 
 /** A failure of a tensor operation that torch would raise: message in torch's terms. */
@@ -78,7 +79,7 @@ function apply(op: ArithOp, x: number, y: number, int: boolean): number {
 /**
  * `a @ b` (`torch.matmul`) for 1-D and 2-D operands: a dot product, a matrix-vector or a matrix
  * product. Each output element is one compensated (Neumaier) sum of products in float64, rounded
- * once to the result dtype; PyTorch's BLAS sums in float32 in its own order, so a float32 result
+ * once to the result dtype (the engine's `sum`, which keeps ±∞ partial sums); PyTorch's BLAS sums in float32 in its own order, so a float32 result
  * can differ from it in the last bit, within FORMAT.md's tolerance.
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
@@ -89,17 +90,11 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const [k2, m] = b.shape.length === 1 ? [b.shape[0], 1] : [b.shape[0], b.shape[1]];
   if (k !== k2) throw new TensorOpError(`mat1 and mat2 shapes cannot be multiplied (${n}x${k} and ${k2}x${m}).`);
   const out = new Float64Array(n * m);
+  const products = new Float64Array(k);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) {
-      let s = 0;
-      let c = 0;
-      for (let q = 0; q < k; q++) {
-        const x = a.data[i * k + q] * b.data[q * m + j];
-        const t = s + x;
-        c += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
-        s = t;
-      }
-      out[i * m + j] = s + c;
+      for (let q = 0; q < k; q++) products[q] = a.data[i * k + q] * b.data[q * m + j];
+      out[i * m + j] = sum(products);
     }
   }
   const shape = a.shape.length === 1 ? (b.shape.length === 1 ? [] : [m]) : b.shape.length === 1 ? [n] : [n, m];

@@ -7,6 +7,7 @@
  * `torch.log(...)`, `F.softmax(x, dim=1)`, names of earlier cells and printed values read as PyTorch
  * computes them, and a selected loss call is that call. Pure: no `vscode`.
  */
+import { Budget, HOVER_LIMITS, withBudget } from '../interpreter/budget';
 import { analyzeCells, evaluateAt, Evaluator, parseCell, type CellInput, type Expr, type PyValue, type Statement } from '../analysis';
 import { EvalFailure, type Env } from '../analysis/evaluator';
 import type { OpArgs } from '../engine/op';
@@ -220,7 +221,7 @@ function targetNames(st: Statement & { kind: 'assign' }): { id: string; span: { 
  */
 export function readPythonSelection(cells: readonly CellInput[], index: number, start: number, end: number): SelectionTensors | SelectionProblem | undefined {
   try {
-    return readPython(cells, index, start, end);
+    return withBudget(new Budget(HOVER_LIMITS), () => readPython(cells, index, start, end));
   } catch (e) {
     if (e instanceof EvalFailure) return { problem: e.failure.reason };
     return { problem: `Loss Lens could not evaluate the selection (${e instanceof Error ? e.message : String(e)}).` };

@@ -370,9 +370,14 @@ describe('analysis/evaluateAt', () => {
     it('matmul, %, comparisons and boolean logic, as torch computes them', () => {
       const w = 'w = torch.tensor([[1.0, 0.0], [0.5, -1.0], [2.0, 1.0]])\n';
       near(valuesOf(hover(`${X}${w}z = x @ w\nz`, 'z')), [3.0, -1.5, 6.199999809265137, 2.799999952316284]);
+      // An infinite product stays infinite (torch: [[inf]]); a compensated sum must not make it nan.
+      assert.deepStrictEqual(valuesOf(hover('z = torch.tensor([[math.inf, 1.0]]) @ torch.tensor([[1.0], [1.0]])\nz', 'z')), [Infinity]);
       near(valuesOf(hover(`${X}${w}l = F.cross_entropy(x.matmul(w) if True else x, torch.tensor([1, 0]))\nl`, 'l')), [2.2719380855560303]);
       near(valuesOf(hover(`${X}l = F.mse_loss(x % 0.7, torch.zeros(2, 3))\nl`, 'l')), [0.13166667520999908]);
       near(valuesOf(hover('m = torch.tensor([-3.5, 2.0]) % 1.5\nm', 'm')), [1.0, 0.5]);
+      // A Python number compares in the tensor's dtype (torch: tensor([True]) and tensor([False])).
+      assert.deepStrictEqual(valuesOf(hover('c = torch.tensor([0.1]) == 0.1\nc', 'c')), [1]);
+      assert.deepStrictEqual(valuesOf(hover('c = torch.tensor([0.1]) > 0.1\nc', 'c')), [0]);
       near(valuesOf(hover(`${X}n = (x > 0.5).sum()\nn`, 'n')), [3]);
       near(valuesOf(hover(`${X}a = (x > 0.5).float().mean()\na`, 'a')), [0.5]);
       const mask = hover(`${X}s = x[x > 0.5]\ns`, 's');

@@ -68,6 +68,12 @@ describe('analysis/randomStreams', () => {
     }
   });
 
+  it('a draw past the hover\'s memory budget is refused naming the bound, and the next draw still works', () => {
+    const big = hover([`${HEADER}torch.manual_seed(0)\nz = torch.randn(10000, 1000)\nz`], 'z');
+    assert.ok(big?.kind === 'unknown' && /64 MB/.test(big.reason), JSON.stringify(big));
+    assert.strictEqual(values(hover([`${SEED0}x`], 'x')).length, 15);
+  });
+
   it('without a seed a draw stays unknown', () => {
     const r = hover([`${HEADER}z = torch.randn(2)\nz`], 'z');
     assert.ok(r?.kind === 'unknown' && /draws random numbers/.test(r.reason));
