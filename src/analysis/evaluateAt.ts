@@ -20,7 +20,7 @@ import { CellAnalysis, CellInput, analyzeCells } from './notebook';
 import type { RandomCalls } from './randomStreams';
 import { Budget, HOVER_LIMITS, withBudget } from '../interpreter/budget';
 import type { Expr, Span, Statement } from './syntax';
-import type { LossOrigin, PyValue } from './values';
+import { LossOrigin, PyValue, describeValue } from './values';
 
 /** A loss call, or arithmetic around one, under the cursor. */
 export interface LossResult {
@@ -142,7 +142,13 @@ function isPrintCall(e: Expr): boolean {
 export function evaluateAt(cells: readonly CellInput[], cellIndex: number, offset: number): EvaluateResult | null {
   try {
     // One hover, one budget (interpreter/budget.ts): what it draws or allocates is charged to it.
-    return withBudget(new Budget(HOVER_LIMITS), () => evaluateAtInner(cells, cellIndex, offset));
+    const r = withBudget(new Budget(HOVER_LIMITS), () => evaluateAtInner(cells, cellIndex, offset));
+    if (r !== null || cellIndex < 0 || cellIndex >= cells.length) return r;
+    // No silent miss: a loss call under the cursor always answers, if only with what stopped it.
+    const source = cells[cellIndex].source;
+    const word = wordAt(source, offset);
+    if (!LOSS_LIKE.test(word) || !/^\w*\s*\(/.test(source.slice(offset))) return null;
+    return { kind: 'unknown', name: word, reason: `Loss Lens reads no value for \`${word}(...)\` here.`, range: { offset, length: 0 } };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     return { kind: 'error', message: `Loss Lens could not evaluate this: ${message}`, range: { offset, length: 0 } };
@@ -307,5 +313,7 @@ function describe(source: string, e: Expr, env: Env | null, name: string | undef
   if (v.k === 'tensor') return { kind: 'tensor', tensor: v.t, range, expressionText, provenance, ...(name !== undefined ? { name } : {}), ...(v.requiresGrad ? { requiresGrad: true } : {}) };
   if (v.k === 'list' && v.t) return { kind: 'tensor', tensor: v.t, range, expressionText, provenance, ...(name !== undefined ? { name } : {}) };
   if (v.k === 'num') return { kind: 'number', value: v.v, range, expressionText, provenance };
+  // A loss name that holds no loss (`criterion = None` in an exercise) says what it holds.
+  if (name !== undefined && LOSS_LIKE.test(name)) return { kind: 'unknown', name, reason: `\`${name}\` is ${describeValue(v)} here, not a loss Loss Lens can compute.`, range };
   return null;
 }

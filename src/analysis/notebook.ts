@@ -307,10 +307,14 @@ function analyzeCell(index: number, cell: CellInput, envIn: Env | null, streamsI
             cont.arms.push({ test, env: null, header: span, line });
             contexts[i] = { ...ctx, guards: before };
           } else if (cont.kind === 'loop') {
-            // for/while-else runs when the loop ends without break: Loss Lens cannot tell.
+            // for/while-else runs when the loop ends without break: once, after it, when the body has no `break`.
             stack.pop();
             close(cont);
-            stack.push({ ...base, envStart: env, kind: 'opaque', blocked: `the loop's 'else' at line ${line} runs only when the loop ends without 'break', which Loss Lens cannot tell`, straight: false });
+            envBefore[i] = env;
+            const body = sts.slice(sts.indexOf(cont.header) + 1, i);
+            const breaks = body.some((b) => b.kind === 'skip' && /^break\b/.test(source.slice(b.start, b.start + 6)));
+            if (breaks) stack.push({ ...base, envStart: env, kind: 'opaque', blocked: `the loop's 'else' at line ${line} runs only when the loop ends without 'break', which Loss Lens cannot tell`, straight: false });
+            else stack.push({ ...base, envStart: env, kind: 'with' });
           } else {
             // try-else: runs after the body succeeded, as the body's continuation.
             if (cont.inHandler) env = cont.tryEnv ?? env;

@@ -349,6 +349,13 @@ describe('analysis/evaluateAt', () => {
       assert.ok(fn?.kind === 'unknown' && /function defined in the notebook/.test(fn.reason), JSON.stringify(fn));
     });
 
+    it("a loop's else runs after the loop when the body has no break; with a break it is not followed", () => {
+      const plain = hover(`${X}for e in range(2):\n    pass\nelse:\n    l = F.cross_entropy(x, t)`, 'F.cross_entropy');
+      near(valuesOf(plain), [CE]);
+      const withBreak = hover(`${X}for e in range(2):\n    if e: break\nelse:\n    l = F.cross_entropy(x, t)`, 'F.cross_entropy');
+      assert.ok(withBreak?.kind === 'unknown' && /without 'break'/.test(withBreak.reason), JSON.stringify(withBreak));
+    });
+
     it('an except body is not followed, and says so', () => {
       const r = hover(`${X}try:\n    pass\nexcept ValueError:\n    loss = F.cross_entropy(x, t)`, 'F.cross_entropy');
       assert.ok(r?.kind === 'unknown' && /runs only when the 'try' body/.test(r.reason), JSON.stringify(r));
@@ -358,6 +365,9 @@ describe('analysis/evaluateAt', () => {
       const r = hover(`${X}losses = [F.cross_entropy(x, t) for _ in range(2)]`, 'F.cross_entropy');
       assert.ok(r?.kind === 'unknown' && /cannot read this line/.test(r.reason), JSON.stringify(r));
       assert.strictEqual(hover(`${X}ys = [v for v in range(2)]`, 'range'), null);
+      // An exercise notebook's `criterion = None` (udacity/deep-learning-v2-pytorch, mnist_mlp_exercise) says what it holds.
+      const none = hover(`${X}criterion = None\nloss = criterion(x, t)`, 'criterion(', 0);
+      assert.ok(none?.kind === 'unknown' && /`criterion` is None here, not a loss/.test(none.reason), JSON.stringify(none));
     });
 
     it('`x.requires_grad = True` is `x.requires_grad_(True)`', () => {
