@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { currentTheme, THEMES, useTheme } from './editorTheme';
 import { fixturesWorkspace } from './support/paths';
 import { session } from './support/session';
-import { quickOpen, runCommand, screenshot } from './support/workbench';
+import { hoverToken, quickOpen, runCommand, screenshot } from './support/workbench';
 
 const NOTEBOOK = '002_c7bb8edfcbe15c6b.ipynb';
 const CALL = 'jsd(output,labels)';
@@ -99,5 +99,31 @@ describe('loss call hover in a seed notebook', () => {
       await hover.waitFor({ state: 'hidden' }).catch(() => undefined);
     }
     await useTheme(page, before);
+  });
+});
+
+describe('loss call hover inside blocks, on seeded random inputs', () => {
+  after(() => runCommand(session().page, 'View: Close All Editors'));
+  it('shows the value PyTorch prints for a loss under `if __name__ == "__main__":` and `with torch.no_grad():` on torch.randn after manual_seed', async () => {
+    const { page } = session();
+    // The file's own comment holds what Debian's torch printed when it was run.
+    const printed = /# tensor\((\d+\.\d+)\)/.exec(readFileSync(join(fixturesWorkspace, 'seeded.py'), 'utf8'));
+    assert.ok(printed, 'seeded.py records the printed loss');
+    await quickOpen(page, 'seeded.py');
+    const lineText = 'loss = F.cross_entropy(x, t)';
+    const text = await hoverToken(page, lineText, /cross_entropy/, 'cross_entropy =');
+    const shown = /cross_entropy = (-?\d+\.\d+)/.exec(text);
+    assert.ok(shown, `no value in the hover: ${text}`);
+    assert.ok(Math.abs(Number(shown[1]) - Number(printed[1])) <= 0.5e-4, `hover ${shown[1]} vs printed ${printed[1]}`);
+    assert.match(text, /drawn from the seed set at line 5/);
+    // Again, for a screenshot with the hover open.
+    const span = page.locator('.editor-instance .view-line', { hasText: lineText }).first().locator('span > span', { hasText: /cross_entropy/ }).first();
+    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'cross_entropy =' }).first();
+    await span.hover();
+    await hover.waitFor();
+    await settled(hover);
+    await screenshot(page, 'editor-hover-seeded-block');
+    await page.mouse.move(5, 5);
+    await hover.waitFor({ state: 'hidden' }).catch(() => undefined);
   });
 });
